@@ -1,0 +1,79 @@
+package io.mpp;
+
+import ch.qos.logback.classic.Level;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.mpp.discovery.CompositeLocator;
+import io.mpp.discovery.Locator;
+import io.mpp.discovery.LocatorFactory;
+import io.mpp.proxy.RoutingProxyServlet;
+import io.mpp.selection.QueryProbe;
+import io.mpp.selection.ReselectTrigger;
+import io.mpp.selection.SelectionFactory;
+import io.mpp.selection.Selector;
+import io.mpp.web.HealthResource;
+import jakarta.servlet.ServletRegistration;
+import java.time.Clock;
+import java.util.List;
+import org.eclipse.jetty.client.HttpClient;
+import org.slf4j.LoggerFactory;
+
+/** Wires mpp: locators -> selector -> proxy, and the /mpp resources. */
+public class MppApplication extends Application<MppConfiguration> {
+
+    public static void main(String[] args) throws Exception {
+        new MppApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "mpp";
+    }
+
+    @Override
+    public void initialize(Bootstrap<MppConfiguration> bootstrap) {
+        // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+    }
+
+    @Override
+    public void run(MppConfiguration config, Environment environment) throws Exception {
+        if (config.isVerbose()) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mpp")).setLevel(Level.DEBUG);
+        }
+
+        ReselectTrigger reselect = new ReselectTrigger();
+        List<Locator> locators = config.getLocators().stream()
+                .filter(LocatorFactory::isEnabled)
+                .map(factory -> factory.build(environment, reselect))
+                .toList();
+        if (locators.isEmpty()) {
+            throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE (or another locator)"
+                    + " so mpp can find Prometheus backends");
+        }
+
+        SelectionFactory selection = config.getSelection();
+        HttpClient probeClient = new HttpClient();
+        probeClient.setName("mpp-probe");
+        probeClient.setFollowRedirects(false);
+        probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());
+        environment.lifecycle().manage(probeClient);
+        Selector selector = new Selector(new CompositeLocator(locators, Clock.systemUTC()),
+                new QueryProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
+                selection.getInterval(), Clock.systemUTC());
+        reselect.bind(selector);
+        environment.lifecycle().manage(selector);
+
+        RoutingProxyServlet proxy = new RoutingProxyServlet(selector::current, config.getProxy().getConnectTimeout());
+        ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
+        registration.setInitParameters(config.getProxy().servletParameters());
+        registration.setAsyncSupported(true);
+        registration.addMapping("/*");
+
+        environment.jersey().register(new HealthResource());
+    }
+}

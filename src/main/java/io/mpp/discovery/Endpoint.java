@@ -1,0 +1,68 @@
+package io.mpp.discovery;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+
+/**
+ * A Prometheus backend found by a locator.
+ *
+ * @param url     normalised base URL, {@code scheme://host:port[/path]} without a trailing slash; proxied paths are
+ *                appended to it, so a path prefix of the backend is kept
+ * @param locator name of the locator that found it, for the status page and logs
+ */
+public record Endpoint(String url, String locator) {
+
+    public Endpoint {
+        if (url == null || url.isEmpty()) {
+            throw new IllegalArgumentException("endpoint URL is empty");
+        }
+    }
+
+    /**
+     * Parses and normalises a backend URL.
+     *
+     * @throws IllegalArgumentException with a message naming what is wrong with the text
+     */
+    public static Endpoint parse(String text, String locator) {
+        String trimmed = text.trim();
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("'" + trimmed + "' is not a URL: " + e.getReason());
+        }
+        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!"http".equals(scheme) && !"https".equals(scheme)) {
+            throw new IllegalArgumentException("'" + trimmed + "' is not an http(s) URL (expected e.g. http://host:9090)");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("'" + trimmed + "' has no host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            // Credentials would show up on the status page and in the MPP.ServedBy header.
+            throw new IllegalArgumentException("'" + trimmed + "' carries credentials; they are not supported in endpoint URLs");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException("'" + trimmed + "' has a query or fragment; give the base URL only");
+        }
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        while (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        return new Endpoint(scheme + "://" + host + port + path, locator);
+    }
+
+    /** Builds the endpoint of a discovered host and port (Marathon task, Kubernetes address). */
+    public static Endpoint of(String scheme, String host, int port, String locator) {
+        String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return parse(scheme + "://" + h + ":" + port, locator);
+    }
+
+    @Override
+    public String toString() {
+        return url;
+    }
+}

@@ -1,0 +1,19 @@
+package io.mpp.discovery;
+
+import java.util.List;
+
+/**
+ * Finds candidate Prometheus backends. Called by the selector at every selection, never on a request thread.
+ */
+public interface Locator {
+
+    /** Short name for logs, metrics and the status page, e.g. {@code file:/etc/mpp/endpoints}. */
+    String name();
+
+    /**
+     * Returns the current candidates. Lines or items that cannot be used are reported by the locator and skipped.
+     *
+     * @throws DiscoveryException when discovery failed as a whole; the previous answer then stays in use
+     */
+    List<Endpoint> locate() throws DiscoveryException;
+}

@@ -1,0 +1,86 @@
+package io.mpp.util;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations in the Go syntax the original's settings use ({@code 10s}, {@code 1m30s}, {@code 250ms}, {@code 2h}),
+ * plus days ({@code 7d}) for history lengths.
+ */
+public final class GoDuration {
+
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d)");
+    public static final String ACCEPTED = "a duration such as 500ms, 10s, 1m30s, 2h or 7d";
+
+    private GoDuration() {
+    }
+
+    /** @throws IllegalArgumentException naming the text and what is accepted */
+    public static Duration parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty duration; expected " + ACCEPTED);
+        }
+        String s = text.strip();
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = PART.matcher(s);
+        int at = 0;
+        double nanos = 0;
+        while (at < s.length()) {
+            if (!m.find(at) || m.start() != at) {
+                throw new IllegalArgumentException("'" + s + "' is not " + ACCEPTED);
+            }
+            nanos += Double.parseDouble(m.group(1)) * unitNanos(m.group(2));
+            at = m.end();
+        }
+        if (nanos > Long.MAX_VALUE) {
+            throw new IllegalArgumentException("'" + s + "' is too long a duration");
+        }
+        return Duration.ofNanos((long) nanos);
+    }
+
+    /** Formats like Go: 1m30s, 250ms, 2h0m0s is shortened to 2h. */
+    public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        if (d.toMillis() < 1000) {
+            return d.toMillis() + "ms";
+        }
+        StringBuilder sb = new StringBuilder();
+        long days = d.toDays();
+        if (days > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+            return days + "d";
+        }
+        long hours = d.toHours();
+        if (hours > 0) {
+            sb.append(hours).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            sb.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0 || d.toMillisPart() > 0) {
+            sb.append(d.toSecondsPart());
+            if (d.toMillisPart() > 0) {
+                sb.append('.').append(String.format("%03d", d.toMillisPart()).replaceAll("0+$", ""));
+            }
+            sb.append('s');
+        }
+        return sb.toString();
+    }
+
+    private static double unitNanos(String unit) {
+        return switch (unit) {
+            case "ns" -> 1;
+            case "us", "µs" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            case "h" -> 3600e9;
+            case "d" -> 86400e9;
+            default -> throw new IllegalArgumentException(unit);
+        };
+    }
+}
