@@ -1,0 +1,52 @@
+package io.mpp.testing;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.mpp.MppApplication;
+import io.mpp.MppConfiguration;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real mpp started from the repository's config.yml on free loopback ports, with overrides by config path
+ * (e.g. {@code locators[0].path}). Started and stopped explicitly so tests can start backends first.
+ */
+public final class MppServer implements AutoCloseable {
+
+    private final DropwizardAppExtension<MppConfiguration> app;
+
+    private MppServer(DropwizardAppExtension<MppConfiguration> app) {
+        this.app = app;
+    }
+
+    public static MppServer start(ConfigOverride... overrides) throws Exception {
+        List<ConfigOverride> all = new ArrayList<>(List.of(
+                ConfigOverride.config("server.applicationConnectors[0].port", "0"),
+                ConfigOverride.config("server.applicationConnectors[0].bindHost", "127.0.0.1"),
+                ConfigOverride.config("server.adminConnectors[0].port", "0"),
+                ConfigOverride.config("server.adminConnectors[0].bindHost", "127.0.0.1")));
+        all.addAll(List.of(overrides));
+        DropwizardAppExtension<MppConfiguration> app = new DropwizardAppExtension<>(MppApplication.class,
+                Path.of("config.yml").toAbsolutePath().toString(), all.toArray(ConfigOverride[]::new));
+        app.before();
+        return new MppServer(app);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + app.getLocalPort();
+    }
+
+    public String adminUrl() {
+        return "http://127.0.0.1:" + app.getAdminPort();
+    }
+
+    public DropwizardAppExtension<MppConfiguration> app() {
+        return app;
+    }
+
+    @Override
+    public void close() {
+        app.after();
+    }
+}

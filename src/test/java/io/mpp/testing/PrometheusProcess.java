@@ -1,0 +1,188 @@
+package io.mpp.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A real Prometheus server on a free loopback port, scraping itself every second, with its data in a folder the
+ * test owns. Needs the {@code prometheus} binary (Debian package {@code prometheus}) on the PATH.
+ */
+public final class PrometheusProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path dir;
+    private final int port;
+    private final List<String> extraArgs;
+    private Process process;
+
+    private PrometheusProcess(Path dir, int port, List<String> extraArgs) {
+        this.dir = dir;
+        this.port = port;
+        this.extraArgs = extraArgs;
+    }
+
+    /** Starts Prometheus with its data under {@code dir/data} and waits until it is ready. */
+    public static PrometheusProcess start(Path dir, String... extraArgs) throws IOException {
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(extraArgs));
+        p.launch();
+        return p;
+    }
+
+    public static String binary() {
+        for (String candidate : List.of("/usr/bin/prometheus", "/usr/local/bin/prometheus")) {
+            if (new File(candidate).canExecute()) {
+                return candidate;
+            }
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String d : path.split(File.pathSeparator)) {
+            File f = new File(d, "prometheus");
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        throw new IllegalStateException("the 'prometheus' binary is not installed: apt-get install -y prometheus"
+                + " (the end-to-end tests start real Prometheus servers)");
+    }
+
+    public Path dataDir() {
+        return dir.resolve("data");
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    private void launch() throws IOException {
+        Files.createDirectories(dataDir());
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                  evaluation_interval: 1s
+                scrape_configs:
+                  - job_name: prometheus
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(port));
+        List<String> command = new ArrayList<>(List.of(binary(),
+                "--config.file=" + config,
+                "--storage.tsdb.path=" + dataDir(),
+                "--web.listen-address=127.0.0.1:" + port,
+                "--web.enable-lifecycle"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("prometheus.log").toFile())
+                .start();
+        Await.until(Duration.ofSeconds(60), "Prometheus on port " + port + " to be ready (log: "
+                + dir.resolve("prometheus.log") + ")", () -> {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Prometheus exited with " + process.exitValue() + ": "
+                        + Files.readString(dir.resolve("prometheus.log")));
+            }
+            return status("/-/ready") == 200;
+        });
+    }
+
+    /** Waits until Prometheus has scraped itself, so queries return data (its discovery waits ~5 s at start). */
+    public PrometheusProcess awaitSamples() {
+        Await.until(Duration.ofSeconds(60), "Prometheus on port " + port + " to have samples",
+                () -> get("/api/v1/query?query=up").contains("\"value\""));
+        return this;
+    }
+
+    /** kill -9: the process dies without closing its connections gracefully. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor();
+    }
+
+    /** kill -STOP: the process keeps its sockets open but answers nothing. */
+    public void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** kill -CONT after {@link #pause()}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        int rc = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+        if (rc != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: " + rc);
+        }
+    }
+
+    private void waitFor() {
+        try {
+            process.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public int status(String path) {
+        try {
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String get(String path) {
+        try {
+            return HTTP.send(request(path), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private HttpRequest request(String path) {
+        return HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(5)).build();
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            try {
+                resume(); // a paused process ignores SIGTERM until continued
+            } catch (IOException | InterruptedException ignored) {
+                // best effort
+            }
+            process.destroy();
+            try {
+                if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
