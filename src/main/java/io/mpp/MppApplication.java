@@ -34,6 +34,12 @@ public class MppApplication extends Application<MppConfiguration> {
     }
 
     @Override
+    protected void addDefaultCommands(Bootstrap<MppConfiguration> bootstrap) {
+        bootstrap.addCommand(new MppServerCommand(this));
+        bootstrap.addCommand(new io.dropwizard.core.cli.CheckCommand<>(this));
+    }
+
+    @Override
     public void initialize(Bootstrap<MppConfiguration> bootstrap) {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(

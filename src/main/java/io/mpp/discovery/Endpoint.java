@@ -3,6 +3,7 @@ package io.mpp.discovery;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * A Prometheus backend found by a locator.
@@ -12,6 +13,8 @@ import java.util.Locale;
  * @param locator name of the locator that found it, for the status page and logs
  */
 public record Endpoint(String url, String locator) {
+
+    private static final Pattern USER_INFO = Pattern.compile("//[^/@]*@");
 
     public Endpoint {
         if (url == null || url.isEmpty()) {
@@ -25,10 +28,11 @@ public record Endpoint(String url, String locator) {
      * @throws IllegalArgumentException with a message naming what is wrong with the text
      */
     public static Endpoint parse(String text, String locator) {
-        String trimmed = text.trim();
+        // Error messages quote the text, never its credentials.
+        String trimmed = USER_INFO.matcher(text.trim()).replaceFirst("//***@");
         URI uri;
         try {
-            uri = new URI(trimmed);
+            uri = new URI(text.trim());
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("'" + trimmed + "' is not a URL: " + e.getReason());
         }
@@ -41,7 +45,8 @@ public record Endpoint(String url, String locator) {
         }
         if (uri.getRawUserInfo() != null) {
             // Credentials would show up on the status page and in the MPP.ServedBy header.
-            throw new IllegalArgumentException("'" + trimmed + "' carries credentials; they are not supported in endpoint URLs");
+            throw new IllegalArgumentException("'" + trimmed + "' carries credentials; they are not supported in"
+                    + " endpoint URLs");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'" + trimmed + "' has a query or fragment; give the base URL only");

@@ -2,6 +2,7 @@ package io.mpp.util;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +20,7 @@ public final class GoDurationDeserializer extends StdScalarDeserializer<Duration
         try {
             return GoDuration.parse(text);
         } catch (IllegalArgumentException e) {
-            return (Duration) ctxt.handleWeirdStringValue(Duration.class, text, e.getMessage());
+            throw JsonMappingException.from(p, e.getMessage(), e);
         }
     }
 }

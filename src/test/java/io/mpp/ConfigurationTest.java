@@ -1,0 +1,109 @@
+package io.mpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.mpp.discovery.FileLocatorFactory;
+import io.mpp.testing.ConfigFiles;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The repository's config.yml: every setting from an MPP_* variable with a default, wrong values named. */
+class ConfigurationTest {
+
+    private static HttpConnectorFactory applicationConnector(MppConfiguration config) {
+        return (HttpConnectorFactory) ((DefaultServerFactory) config.getServerFactory()).getApplicationConnectors().get(0);
+    }
+
+    private static HttpConnectorFactory adminConnector(MppConfiguration config) {
+        return (HttpConnectorFactory) ((DefaultServerFactory) config.getServerFactory()).getAdminConnectors().get(0);
+    }
+
+    private static FileLocatorFactory fileLocator(MppConfiguration config) {
+        return (FileLocatorFactory) config.getLocators().get(0);
+    }
+
+    @Test
+    void defaultsWithNoVariableSet() throws Exception {
+        MppConfiguration config = ConfigFiles.load(Map.of());
+        assertThat(applicationConnector(config).getPort()).isEqualTo(9090);
+        assertThat(adminConnector(config).getPort()).isEqualTo(8081);
+        assertThat(((DefaultServerFactory) config.getServerFactory()).getJerseyRootPath()).contains("/mpp/*");
+        assertThat(fileLocator(config).isEnabled()).isFalse();
+        assertThat(config.getSelection().getInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.getSelection().getProbeTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.getProxy().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.getProxy().getResponseTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(config.isVerbose()).isFalse();
+    }
+
+    @Test
+    void everySettingComesFromItsVariable() throws Exception {
+        MppConfiguration config = ConfigFiles.load(Map.of(
+                "MPP_PORT", "19090",
+                "MPP_ADMIN_PORT", "19091",
+                "MPP_ENDPOINTS_FILE", " /etc/mpp/endpoints ",
+                "MPP_ROUTING_STRATEGY", "random",
+                "MPP_SELECTION_INTERVAL", "1m30s",
+                "MPP_PROBE_TIMEOUT", "750ms",
+                "MPP_CONNECT_TIMEOUT", "1s",
+                "MPP_RESPONSE_TIMEOUT", "5m",
+                "MPP_VERBOSE", "true"));
+        assertThat(applicationConnector(config).getPort()).isEqualTo(19090);
+        assertThat(adminConnector(config).getPort()).isEqualTo(19091);
+        assertThat(fileLocator(config).isEnabled()).isTrue();
+        assertThat(fileLocator(config).getPath()).isEqualTo("/etc/mpp/endpoints");
+        assertThat(config.getSelection().strategy().describe()).isEqualTo("random");
+        assertThat(config.getSelection().getInterval()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.getSelection().getProbeTimeout()).isEqualTo(Duration.ofMillis(750));
+        assertThat(config.getProxy().getConnectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(config.getProxy().getResponseTimeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.isVerbose()).isTrue();
+    }
+
+    @Test
+    void aBadDurationNamesTheSettingAndWhatIsAccepted() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_SELECTION_INTERVAL", "10x")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("selection.interval")
+                .hasMessageContaining("'10x' is not a duration such as 500ms, 10s, 1m30s");
+    }
+
+    @Test
+    void aTooShortIntervalIsRefused() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_SELECTION_INTERVAL", "1ms")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("selection.interval")
+                .hasMessageContaining("at least 100ms");
+    }
+
+    @Test
+    void anUnknownStrategyNamesTheSettingAndTheAcceptedOnes() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_ROUTING_STRATEGY", "fastest")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("selection.routingStrategy")
+                .hasMessageContaining("unknown routing strategy 'fastest'; accepted: ")
+                .hasMessageContaining("random");
+    }
+
+    @Test
+    void aPortThatIsNotANumberOrOutOfRangeIsNamed() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_PORT", "http")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("server.applicationConnectors.[0].port");
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_ADMIN_PORT", "70000")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("server.adminConnectors[0].port");
+    }
+
+    @Test
+    void aVerboseFlagThatIsNotABooleanIsNamed() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_VERBOSE", "loud")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("verbose");
+    }
+}

@@ -1,0 +1,79 @@
+package io.mpp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mpp.testing.FreePorts;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** mpp started as its own process: a failed start ends it with one clear line and a non-zero exit. */
+class StartupFailureTest {
+
+    @TempDir
+    Path dir;
+
+    record Exit(int code, String output) {
+    }
+
+    private Exit run(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), MppApplication.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(k -> k.startsWith("MPP_"));
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("mpp exits by itself").isTrue();
+        return new Exit(process.exitValue(), output);
+    }
+
+    @Test
+    void aPortInUseEndsTheProcessNamingThePort() throws Exception {
+        Path endpoints = Files.writeString(dir.resolve("endpoints"), "http://127.0.0.1:1\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Exit exit = run(Map.of("MPP_PORT", Integer.toString(taken.getLocalPort()),
+                    "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()),
+                    "MPP_BIND_HOST", "127.0.0.1",
+                    "MPP_SELECTION_INTERVAL", "1h",
+                    "MPP_PROBE_TIMEOUT", "100ms",
+                    "MPP_ENDPOINTS_FILE", endpoints.toString()), "server", "config.yml");
+            assertThat(exit.code()).as(exit.output()).isEqualTo(1);
+            assertThat(exit.output()).contains("mpp: cannot start: Failed to bind to /127.0.0.1:" + taken.getLocalPort()
+                    + ": Address already in use");
+        }
+    }
+
+    @Test
+    void aMissingConfigFileIsNamed() throws Exception {
+        Exit exit = run(Map.of(), "server", dir.resolve("missing.yml").toString());
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("mpp: cannot start: File " + dir.resolve("missing.yml") + " not found")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadValueIsNamedWithoutAStackTrace() throws Exception {
+        Exit exit = run(Map.of("MPP_SELECTION_INTERVAL", "soon"), "server", "config.yml");
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("selection.interval", "'soon' is not a duration").doesNotContain("\tat ");
+    }
+
+    @Test
+    void noLocatorConfiguredIsExplained() throws Exception {
+        Exit exit = run(Map.of("MPP_PORT", Integer.toString(FreePorts.next()),
+                "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()), "MPP_BIND_HOST", "127.0.0.1"),
+                "server", "config.yml");
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("mpp: cannot start: no locator is configured: set MPP_ENDPOINTS_FILE");
+    }
+}

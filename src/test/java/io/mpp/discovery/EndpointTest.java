@@ -1,0 +1,33 @@
+package io.mpp.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class EndpointTest {
+
+    @Test
+    void normalisesSchemeHostAndTrailingSlashButKeepsThePath() {
+        assertThat(Endpoint.parse("  HTTP://Prom-1.example:9090/ ", "t").url()).isEqualTo("http://prom-1.example:9090");
+        assertThat(Endpoint.parse("https://h/prom/", "t").url()).isEqualTo("https://h/prom");
+        assertThat(Endpoint.parse("http://h:9090/a/b", "t").url()).isEqualTo("http://h:9090/a/b");
+        assertThat(Endpoint.parse("http://[::1]:9090", "t").url()).isEqualTo("http://[::1]:9090");
+    }
+
+    @Test
+    void buildsFromHostAndPortIncludingIpv6() {
+        assertThat(Endpoint.of("http", "10.0.0.7", 31000, "m").url()).isEqualTo("http://10.0.0.7:31000");
+        assertThat(Endpoint.of("http", "fd00::7", 9090, "k").url()).isEqualTo("http://[fd00::7]:9090");
+    }
+
+    @Test
+    void rejectsWhatIsNotAnHttpBaseUrl() {
+        assertThatThrownBy(() -> Endpoint.parse("localhost:9090", "t")).hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> Endpoint.parse("ftp://h:21", "t")).hasMessageContaining("not an http(s) URL");
+        assertThatThrownBy(() -> Endpoint.parse("http://", "t")).hasMessageContaining("http://");
+        assertThatThrownBy(() -> Endpoint.parse("http://user:pw@h:9090", "t")).hasMessageContaining("credentials");
+        assertThatThrownBy(() -> Endpoint.parse("http://h:9090/?x=1", "t")).hasMessageContaining("query");
+        assertThatThrownBy(() -> Endpoint.parse("http://h 1:9090", "t")).hasMessageContaining("not a URL");
+    }
+}

@@ -1,0 +1,104 @@
+package io.mpp.discovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileLocatorTest {
+
+    @TempDir
+    Path dir;
+
+    private static List<String> urls(List<Endpoint> endpoints) {
+        return endpoints.stream().map(Endpoint::url).toList();
+    }
+
+    @Test
+    void readsOneUrlPerLineSkippingBlanksAndComments() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, """
+                # replicas of the ops Prometheus
+                http://127.0.0.1:9090
+
+                   http://127.0.0.2:9090/   \t
+                  # an indented comment
+                https://prom.example/prefix/
+                """);
+        List<Endpoint> endpoints = new FileLocator(file).locate();
+        assertThat(urls(endpoints)).containsExactly("http://127.0.0.1:9090", "http://127.0.0.2:9090",
+                "https://prom.example/prefix");
+        assertThat(endpoints).allSatisfy(e -> assertThat(e.locator()).isEqualTo("file:" + file));
+    }
+
+    @Test
+    void reportsEachBadLineWithItsNumberAndKeepsTheOthers() {
+        FileLocator.Parsed parsed = FileLocator.parse("eps", List.of(
+                "http://a:9090",
+                "a:9090",
+                "ftp://b:21",
+                "",
+                "http://c:9090 # trailing comment",
+                "http://user:secret@d:9090",
+                "http://e:9090"), "file:eps");
+        assertThat(urls(parsed.endpoints())).containsExactly("http://a:9090", "http://e:9090");
+        assertThat(parsed.problems()).hasSize(4);
+        assertThat(parsed.problems().get(0)).startsWith("eps:2: skipped: 'a:9090' is not an http(s) URL");
+        assertThat(parsed.problems().get(1)).startsWith("eps:3: skipped:");
+        assertThat(parsed.problems().get(2)).startsWith("eps:5: skipped:");
+        assertThat(parsed.problems().get(3)).startsWith("eps:6: skipped:").doesNotContain("secret");
+    }
+
+    @Test
+    void listsADuplicateOnce() {
+        FileLocator.Parsed parsed = FileLocator.parse("eps", List.of("http://a:9090", "http://A:9090/"), "f");
+        assertThat(urls(parsed.endpoints())).containsExactly("http://a:9090");
+    }
+
+    @Test
+    void isReReadAtEveryCall() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "http://a:9090\n");
+        FileLocator locator = new FileLocator(file);
+        assertThat(urls(locator.locate())).containsExactly("http://a:9090");
+        Files.writeString(file, "http://b:9090\nhttp://c:9090\n");
+        assertThat(urls(locator.locate())).containsExactly("http://b:9090", "http://c:9090");
+    }
+
+    @Test
+    void aMissingFileIsADiscoveryErrorNamingTheFile() {
+        Path missing = dir.resolve("nope");
+        assertThatThrownBy(() -> new FileLocator(missing).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("cannot read endpoints file " + missing);
+    }
+
+    @Test
+    void anUnreadableFileKeepsTheLastGoodListInUse() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "http://a:9090\n");
+        CompositeLocator composite = new CompositeLocator(List.of(new FileLocator(file)), Clock.systemUTC());
+        assertThat(urls(composite.locate())).containsExactly("http://a:9090");
+        assertThat(composite.states().get(0).healthy()).isTrue();
+
+        Files.delete(file);
+        assertThat(urls(composite.locate())).containsExactly("http://a:9090");
+        assertThat(composite.states().get(0).lastError()).contains("cannot read endpoints file");
+
+        Files.writeString(file, "http://b:9090\n");
+        assertThat(urls(composite.locate())).containsExactly("http://b:9090");
+        assertThat(composite.states().get(0).healthy()).isTrue();
+    }
+
+    @Test
+    void aFileThatIsADirectoryIsReportedNotACrash() {
+        assertThatThrownBy(() -> new FileLocator(dir).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining(dir.toString());
+    }
+}

@@ -1,0 +1,26 @@
+package io.mpp.testing;
+
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.YamlConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.mpp.MppConfiguration;
+import java.util.Map;
+import org.apache.commons.text.StringSubstitutor;
+
+/** Loads the repository's config.yml as mpp does at start, with a given set of environment variables. */
+public final class ConfigFiles {
+
+    private ConfigFiles() {
+    }
+
+    public static MppConfiguration load(Map<String, String> environment) throws Exception {
+        // Same ${VAR:-default} syntax as Dropwizard's EnvironmentVariableSubstitutor, over a map instead of getenv.
+        StringSubstitutor substitutor = new StringSubstitutor(environment::get);
+        substitutor.setEnableSubstitutionInVariables(false);
+        return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(),
+                Jackson.newObjectMapper(), "dw")
+                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
+    }
+}

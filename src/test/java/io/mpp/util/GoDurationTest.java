@@ -1,0 +1,40 @@
+package io.mpp.util;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class GoDurationTest {
+
+    @Test
+    void parsesGoSyntaxAndDays() {
+        assertThat(GoDuration.parse("10s")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(GoDuration.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GoDuration.parse("2h30m")).isEqualTo(Duration.ofMinutes(150));
+        assertThat(GoDuration.parse("250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(GoDuration.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(GoDuration.parse("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(GoDuration.parse(" 90s ")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GoDuration.parse("0")).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void rejectsWhatGoWouldRejectWithAMessageSayingWhatIsAccepted() {
+        for (String bad : new String[] {"10", "10x", "s", "1m 30s", "-5s", "", "ten seconds", "1h30"}) {
+            assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("such as 500ms, 10s, 1m30s");
+        }
+    }
+
+    @Test
+    void formatsLikeGo() {
+        assertThat(GoDuration.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+        assertThat(GoDuration.format(Duration.ofHours(2))).isEqualTo("2h");
+        assertThat(GoDuration.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(GoDuration.format(Duration.ofDays(7))).isEqualTo("7d");
+        assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
+    }
+}
