@@ -3,6 +3,7 @@ package io.mpp.proxy;
 import io.mpp.discovery.Endpoint;
 import io.mpp.selection.Selection;
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
@@ -78,6 +80,20 @@ public class RoutingProxyServlet extends ProxyServlet {
         Endpoint backend = (Endpoint) clientRequest.getAttribute(BACKEND);
         if (backend != null) {
             proxyResponse.setHeader(SERVED_BY, backend.url());
+        }
+    }
+
+    /** Passes each chunk on as it arrives: without the flush Jetty holds up to a buffer's worth of the answer. */
+    @Override
+    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
+                                     byte[] buffer, int offset, int length, Callback callback) {
+        try {
+            ServletOutputStream out = response.getOutputStream();
+            out.write(buffer, offset, length);
+            out.flush();
+            callback.succeeded();
+        } catch (Throwable x) {
+            callback.failed(x);
         }
     }
 

@@ -1,0 +1,131 @@
+package io.mpp.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.mpp.testing.MppServer;
+import io.mpp.testing.RecordingBackend;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What mpp sends to a backend and how it passes answers back, seen from a backend that records requests. */
+class ProxyBehaviourTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path dir;
+    static RecordingBackend backend;
+    static MppServer mpp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        backend = RecordingBackend.start("/prom");
+        Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "/\n");
+        mpp = MppServer.start(ConfigOverride.config("locators[0].path", endpoints.toString()));
+    }
+
+    @AfterAll
+    static void stop() {
+        mpp.close();
+        backend.close();
+    }
+
+    private int before;
+
+    @BeforeEach
+    void mark() {
+        before = backend.received().size();
+    }
+
+    private RecordingBackend.Received last() {
+        List<RecordingBackend.Received> all = backend.received();
+        assertThat(all.size()).as("requests that reached the backend").isEqualTo(before + 1);
+        return all.get(all.size() - 1);
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+        return HTTP.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void keepsTheBackendsPathPrefixAndTheRawQuery() throws Exception {
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(
+                mpp.url() + "/api/v1/query?query=sum%28rate%28x%5B5m%5D%29%29&time=1.5")));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("MPP.ServedBy")).hasValue(backend.url());
+        assertThat(last().pathAndQuery()).isEqualTo("/prom/api/v1/query?query=sum%28rate%28x%5B5m%5D%29%29&time=1.5");
+    }
+
+    @Test
+    void passesPostFormBodiesAndMethods() throws Exception {
+        String form = "query=" + "x".repeat(20_000) + "&start=1&end=2&step=1";
+        HttpResponse<String> r = send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query_range"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)));
+        assertThat(r.body()).contains("\"POST\"");
+        RecordingBackend.Received got = last();
+        assertThat(got.method()).isEqualTo("POST");
+        assertThat(got.body()).isEqualTo(form);
+        assertThat(got.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
+
+        before = backend.received().size();
+        HttpResponse<String> delete = send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/admin/tsdb/x")).DELETE());
+        assertThat(delete.body()).contains("\"DELETE\"");
+        assertThat(last().method()).isEqualTo("DELETE");
+    }
+
+    @Test
+    void appendsToXForwardedForAndSetsProtoAndHostOnlyWhenAbsent() throws Exception {
+        send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/labels")));
+        RecordingBackend.Received plain = last();
+        assertThat(plain.header("X-Forwarded-For")).isEqualTo("127.0.0.1");
+        assertThat(plain.header("X-Forwarded-Proto")).isEqualTo("http");
+        assertThat(plain.header("X-Forwarded-Host")).isEqualTo(URI.create(mpp.url()).getAuthority());
+
+        before = backend.received().size();
+        send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/labels"))
+                .header("X-Forwarded-For", "203.0.113.7, 198.51.100.2")
+                .header("X-Forwarded-Proto", "https")
+                .header("X-Forwarded-Host", "grafana.example"));
+        RecordingBackend.Received proxied = last();
+        assertThat(proxied.header("X-Forwarded-For")).isEqualTo("203.0.113.7, 198.51.100.2, 127.0.0.1");
+        assertThat(proxied.header("X-Forwarded-Proto")).isEqualTo("https");
+        assertThat(proxied.header("X-Forwarded-Host")).isEqualTo("grafana.example");
+    }
+
+    @Test
+    void streamsTheAnswerInsteadOfBufferingIt() throws Exception {
+        // The backend sends its first half, then waits until this test has read that half through mpp.
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/stream"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (InputStream body = r.body()) {
+            byte[] first = body.readNBytes(RecordingBackend.STREAM_FIRST_HALF.length());
+            assertThat(new String(first, StandardCharsets.UTF_8)).isEqualTo(RecordingBackend.STREAM_FIRST_HALF);
+            backend.finishStream();
+            assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
+                    .isEqualTo(RecordingBackend.STREAM_SECOND_HALF);
+        }
+    }
+
+    @Test
+    void mppsOwnPathsAreNotProxied() throws Exception {
+        HttpResponse<String> health = send(HttpRequest.newBuilder(URI.create(mpp.url() + "/mpp/health")));
+        assertThat(health.body()).isEqualTo("OK");
+        assertThat(backend.received()).hasSize(before);
+    }
+}
