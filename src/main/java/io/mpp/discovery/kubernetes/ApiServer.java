@@ -81,26 +81,17 @@ final class ApiServer {
         }
     }
 
-    /** Starts a watch of a kind's objects from a resource version; the server ends it after {@code seconds}. */
+    /**
+     * A watch of a kind's objects from a resource version, which the server ends after {@code seconds}. The request
+     * is sent by the first {@link Events#next()}; {@link Events#close()} ends it from any thread, even while it is
+     * being sent.
+     */
     Events watch(ObjectKind kind, String resourceVersion, int seconds) throws ApiCallException {
-        Call call;
         try {
-            call = kind.call(watches, resourceVersion, seconds);
+            return new Events(kind.call(watches, resourceVersion, seconds), kind);
         } catch (ApiException e) {
             throw new ApiCallException("cannot build the watch of " + kind.describe() + ": " + e.getMessage(), e);
         }
-        Response response;
-        try {
-            response = call.execute();
-        } catch (IOException e) {
-            throw unreachable(e, "watch " + kind.describe(), watchReadTimeout());
-        }
-        if (!response.isSuccessful()) {
-            try (response) {
-                throw failure(response, "watch", kind.resource(), kind.group(), kind.describe());
-            }
-        }
-        return new Events(call, response.body(), kind);
     }
 
     /** The events of one watch, one per line; closing it ends the watch. */
@@ -111,19 +102,21 @@ final class ApiServer {
         }
 
         private final Call call;
-        private final BufferedReader lines;
         private final ObjectKind kind;
+        private volatile BufferedReader lines;
 
-        private Events(Call call, ResponseBody body, ObjectKind kind) {
+        private Events(Call call, ObjectKind kind) {
             this.call = call;
-            this.lines = new BufferedReader(new InputStreamReader(body.byteStream(), StandardCharsets.UTF_8));
             this.kind = kind;
         }
 
-        /** The next event, or null when the server ended the watch. */
+        /** The next event, or null when the server ended the watch (or it was closed). */
         Event next() throws ApiCallException {
             String line;
             try {
+                if (lines == null) {
+                    lines = open();
+                }
                 do {
                     line = lines.readLine();
                 } while (line != null && line.isBlank());
@@ -145,13 +138,26 @@ final class ApiServer {
             }
         }
 
+        private BufferedReader open() throws IOException, ApiCallException {
+            Response response = call.execute();
+            if (!response.isSuccessful()) {
+                try (response) {
+                    throw failure(response, "watch", kind.resource(), kind.group(), kind.describe());
+                }
+            }
+            return new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
+        }
+
         @Override
         public void close() {
-            call.cancel();
-            try {
-                lines.close();
-            } catch (IOException ignored) {
-                // the call is cancelled anyway
+            call.cancel(); // also ends a read in progress on another thread
+            BufferedReader open = lines;
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (IOException ignored) {
+                    // the call is cancelled anyway
+                }
             }
         }
     }

@@ -30,6 +30,7 @@ final class ReadinessWatch implements Managed {
     private final int watchSeconds;
     private final String name;
     private volatile boolean running;
+    /** The watch in progress, so that {@link #stop()} can end it. */
     private volatile Events current;
     private Thread thread;
 
@@ -63,6 +64,11 @@ final class ReadinessWatch implements Managed {
         thread.join(Duration.ofSeconds(5).toMillis());
     }
 
+    /** Whether the watching thread still runs (for tests of {@link #stop()}). */
+    boolean alive() {
+        return thread != null && thread.isAlive();
+    }
+
     private void loop() {
         Listing known = null;
         Duration pause = FIRST_PAUSE;
@@ -75,6 +81,9 @@ final class ReadinessWatch implements Managed {
                     noticeChange(known);
                 }
                 known = follow(known);
+                if (!running) {
+                    return;
+                }
                 if (lastError != null) {
                     LOG.info("{}: watching works again", name);
                     lastError = null;
@@ -83,9 +92,13 @@ final class ReadinessWatch implements Managed {
                 // A server that ends watches at once must not be called in a tight loop.
                 sleep(FIRST_PAUSE.minusNanos(System.nanoTime() - started));
             } catch (ApiCallException e) {
+                if (!running) {
+                    return;
+                }
                 known = null; // what changed meanwhile is only known from a fresh list
                 if (e.code() == 410) {
                     LOG.debug("{}: the watched resource version expired ({}); listing again", name, e.getMessage());
+                    sleep(FIRST_PAUSE.minusNanos(System.nanoTime() - started));
                     continue;
                 }
                 if (!e.getMessage().equals(lastError)) {
@@ -112,7 +125,7 @@ final class ReadinessWatch implements Managed {
         try (Events events = api.watch(kind, known.resourceVersion(), watchSeconds)) {
             current = events;
             if (!running) {
-                throw new InterruptedException();
+                throw new InterruptedException(); // stop() ran before this watch could be seen
             }
             Event event;
             while ((event = events.next()) != null) {
@@ -153,7 +166,7 @@ final class ReadinessWatch implements Managed {
     }
 
     private void sleep(Duration duration) {
-        if (duration.isNegative() || duration.isZero()) {
+        if (!running || duration.isNegative() || duration.isZero()) {
             return;
         }
         try {
