@@ -4,6 +4,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.mpp.testing.FakeKubeApi.containerPort;
+import static io.mpp.testing.FakeKubeApi.endpointsObject;
 import static io.mpp.testing.FakeKubeApi.event;
 import static io.mpp.testing.FakeKubeApi.events;
 import static io.mpp.testing.FakeKubeApi.json;
@@ -14,6 +15,7 @@ import static io.mpp.testing.FakeKubeApi.port;
 import static io.mpp.testing.FakeKubeApi.slice;
 import static io.mpp.testing.FakeKubeApi.sliceEndpoint;
 import static io.mpp.testing.FakeKubeApi.status;
+import static io.mpp.testing.FakeKubeApi.subset;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.matching.RequestPatternBuilder;
@@ -165,6 +167,29 @@ class ReadinessWatchTest {
         api.watchSlices(NS, "prom", events(event("MODIFIED",
                 slice("prom-a", "prom", "12", List.of(port("web", 9090, "TCP")), sliceEndpoint("10.0.0.1", false)))));
         Await.until(Duration.ofSeconds(10), "a reselection for the unready endpoint", () -> reselections.get() == 3);
+    }
+
+    @Test
+    void withoutSlicesTheEndpointsObjectIsWatched() throws Exception {
+        api.notServed(FakeKubeApi.SLICES.formatted(NS));
+        api.endpoints(NS, "prom", ok(list("EndpointsList", "v1", "40", endpointsObject("prom", "39",
+                subset(List.of("10.0.0.1", "10.0.0.2"), List.of(), List.of(port("web", 9090, "TCP")))))));
+        api.watchEndpoints(NS, "prom", events());
+        KubernetesLocatorFactory f = new KubernetesLocatorFactory();
+        f.setKubeconfig(api.kubeconfig().toString());
+        f.setNamespace(NS);
+        f.setServiceName("prom");
+        KubernetesLocatorFactory.Parts parts = f.parts(reselections::incrementAndGet);
+        watch = parts.watch();
+        watch.start();
+        Await.until(Duration.ofSeconds(10), "the first list to be noticed", () -> reselections.get() == 1);
+
+        api.watchEndpoints(NS, "prom", events(event("MODIFIED", endpointsObject("prom", "41",
+                subset(List.of("10.0.0.1"), List.of("10.0.0.2"), List.of(port("web", 9090, "TCP")))))));
+        Await.until(Duration.ofSeconds(10), "a reselection for the unready address", () -> reselections.get() == 2);
+        assertThat(api.wiremock().findAll(getRequestedFor(urlPathEqualTo(FakeKubeApi.ENDPOINTS.formatted(NS)))
+                .withQueryParam("watch", equalTo("true")).withQueryParam("resourceVersion", equalTo("40"))))
+                .isNotEmpty();
     }
 
     @Test
