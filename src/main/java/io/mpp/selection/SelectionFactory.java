@@ -2,6 +2,7 @@ package io.mpp.selection;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.mpp.util.GoDuration;
 import io.mpp.util.GoDurationDeserializer;
 import java.time.Duration;
 
@@ -54,10 +55,6 @@ public class SelectionFactory {
     }
 
     static Duration atLeast(String name, Duration value, Duration minimum) {
-        if (value.compareTo(minimum) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + minimum.toMillis() + "ms, got "
-                    + value.toMillis() + "ms");
-        }
-        return value;
+        return GoDuration.atLeast(name, value, minimum);
     }
 }

@@ -83,4 +83,13 @@ public final class GoDuration {
             default -> throw new IllegalArgumentException(unit);
         };
     }
+
+    /** @throws IllegalArgumentException naming the setting when {@code value} is below {@code minimum} */
+    public static Duration atLeast(String name, Duration value, Duration minimum) {
+        if (value.compareTo(minimum) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + minimum.toMillis() + "ms, got "
+                    + value.toMillis() + "ms");
+        }
+        return value;
+    }
 }

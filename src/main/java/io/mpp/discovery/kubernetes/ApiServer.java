@@ -1,0 +1,245 @@
+package io.mpp.discovery.kubernetes;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kubernetes.client.openapi.ApiClient;
+import io.kubernetes.client.openapi.ApiException;
+import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.mpp.discovery.kubernetes.ApiObjects.Status;
+import io.mpp.util.GoDuration;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import okhttp3.Call;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+
+/**
+ * Calls the Kubernetes API server of one namespace through the official client (kubeconfig or in-cluster
+ * credentials, TLS, request building) and reads the answers leniently. Every failure becomes an
+ * {@link ApiCallException} whose message names the call, the namespace and, for a 403, the RBAC permission.
+ */
+final class ApiServer {
+
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final ApiClient calls;
+    private final ApiClient watches;
+    private final String namespace;
+    private final Duration timeout;
+
+    /**
+     * @param calls   for lists and reads; its HTTP client bounds each call by {@code timeout}
+     * @param watches for watches; its HTTP client allows a watch's whole duration
+     */
+    ApiServer(ApiClient calls, ApiClient watches, String namespace, Duration timeout) {
+        this.calls = calls;
+        this.watches = watches;
+        this.namespace = namespace;
+        this.timeout = timeout;
+    }
+
+    String namespace() {
+        return namespace;
+    }
+
+    String baseUrl() {
+        return calls.getBasePath();
+    }
+
+    /** Lists the objects of a kind. */
+    Listing list(ObjectKind kind) throws ApiCallException {
+        JsonNode list = execute(() -> kind.call(calls, null, null), "list", kind.resource(), kind.group(),
+                kind.describe());
+        Map<String, ObjectKind.Found> objects = new HashMap<>();
+        for (JsonNode item : list.path("items")) {
+            objects.put(item.path("metadata").path("name").asText(""), kind.read(item));
+        }
+        return new Listing(list.path("metadata").path("resourceVersion").asText(""), objects);
+    }
+
+    /** Whether the service exists (a read of the service). */
+    boolean serviceExists(String service) throws ApiCallException {
+        try {
+            execute(() -> new CoreV1Api(calls).readNamespacedService(service, namespace).buildCall(null), "get",
+                    "services", "", "service '" + service + "' in namespace '" + namespace + "'");
+            return true;
+        } catch (ApiCallException e) {
+            if (e.code() == 404) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * A watch of a kind's objects from a resource version, which the server ends after {@code seconds}. The request
+     * is sent by the first {@link Events#next()}; {@link Events#close()} ends it from any thread, even while it is
+     * being sent.
+     */
+    Events watch(ObjectKind kind, String resourceVersion, int seconds) throws ApiCallException {
+        try {
+            return new Events(kind.call(watches, resourceVersion, seconds), kind);
+        } catch (ApiException e) {
+            throw new ApiCallException("cannot build the watch of " + kind.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The events of one watch, one per line; closing it ends the watch. */
+    final class Events implements Closeable {
+
+        /** One event: ADDED, MODIFIED, DELETED, BOOKMARK or ERROR, and the object (a Status for ERROR). */
+        record Event(String type, JsonNode object) {
+        }
+
+        private final Call call;
+        private final ObjectKind kind;
+        private volatile BufferedReader lines;
+
+        private Events(Call call, ObjectKind kind) {
+            this.call = call;
+            this.kind = kind;
+        }
+
+        /** The next event, or null when the server ended the watch (or it was closed). */
+        Event next() throws ApiCallException {
+            String line;
+            try {
+                if (lines == null) {
+                    lines = open();
+                }
+                do {
+                    line = lines.readLine();
+                } while (line != null && line.isBlank());
+            } catch (IOException e) {
+                if (call.isCanceled()) {
+                    return null;
+                }
+                throw unreachable(e, "watch " + kind.describe(), watchReadTimeout());
+            }
+            if (line == null) {
+                return null;
+            }
+            try {
+                JsonNode event = MAPPER.readTree(line);
+                return new Event(event.path("type").asText(""), event.path("object"));
+            } catch (JsonProcessingException e) {
+                throw new ApiCallException("the watch of " + kind.describe() + " sent a line that is not a JSON"
+                        + " event: " + abbreviate(line), e);
+            }
+        }
+
+        private BufferedReader open() throws IOException, ApiCallException {
+            Response response = call.execute();
+            if (!response.isSuccessful()) {
+                try (response) {
+                    throw failure(response, "watch", kind.resource(), kind.group(), kind.describe());
+                }
+            }
+            return new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void close() {
+            call.cancel(); // also ends a read in progress on another thread
+            BufferedReader open = lines;
+            if (open != null) {
+                try {
+                    open.close();
+                } catch (IOException ignored) {
+                    // the call is cancelled anyway
+                }
+            }
+        }
+    }
+
+    private interface CallSupplier {
+        Call get() throws ApiException;
+    }
+
+    private JsonNode execute(CallSupplier supplier, String verb, String resource, String group, String what)
+            throws ApiCallException {
+        Call call;
+        try {
+            call = supplier.get();
+        } catch (ApiException e) {
+            throw new ApiCallException("cannot build the request to " + verb + " " + what + ": " + e.getMessage(), e);
+        }
+        try (Response response = call.execute()) {
+            if (!response.isSuccessful()) {
+                throw failure(response, verb, resource, group, what);
+            }
+            return MAPPER.readTree(response.body().byteStream());
+        } catch (JsonProcessingException e) {
+            throw new ApiCallException("the Kubernetes API server at " + baseUrl() + " answered the " + verb + " of "
+                    + what + " with something that is not JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw unreachable(e, verb + " " + what, timeout);
+        }
+    }
+
+    private ApiCallException failure(Response response, String verb, String resource, String group, String what) {
+        int code = response.code();
+        String said = serverMessage(response);
+        String message = switch (code) {
+            case 401 -> "the Kubernetes API server at " + baseUrl() + " did not accept mpp's credentials (401) to "
+                    + verb + " " + what + ": check the token or client certificate of the kubeconfig"
+                    + " (MPP_KUBECONFIG) or of the pod's service account";
+            case 403 -> "mpp may not " + verb + " " + what + " (403): its account needs the RBAC permission"
+                    + " verb '" + verb + "' on resource '" + resource + "'"
+                    + (group.isEmpty() ? "" : " in API group '" + group + "'")
+                    + " in namespace '" + namespace + "' (a Role and RoleBinding; see docs/kubernetes.md)";
+            default -> "the Kubernetes API server at " + baseUrl() + " answered " + code + " to the " + verb
+                    + " of " + what;
+        };
+        return new ApiCallException(code, said.isEmpty() ? message : message + "; it said: " + said);
+    }
+
+    private Duration watchReadTimeout() {
+        return Duration.ofMillis(watches.getReadTimeout());
+    }
+
+    private ApiCallException unreachable(IOException e, String what, Duration limit) {
+        if (e instanceof InterruptedIOException) {
+            return new ApiCallException("no answer from the Kubernetes API server at " + baseUrl() + " within "
+                    + GoDuration.format(limit) + " to " + what, e);
+        }
+        String detail = e.getMessage() == null ? "" : ": " + e.getMessage();
+        return new ApiCallException("cannot reach the Kubernetes API server at " + baseUrl() + " to " + what
+                + " (" + e.getClass().getSimpleName() + detail + ")", e);
+    }
+
+    /** The Status message of an error answer, else its text (e.g. {@code 404 page not found}). */
+    private static String serverMessage(Response response) {
+        String body;
+        try {
+            ResponseBody b = response.body();
+            body = b == null ? "" : b.string().strip();
+        } catch (IOException e) {
+            return "";
+        }
+        try {
+            Status status = MAPPER.readValue(body, Status.class);
+            if (status.message() != null && !status.message().isBlank()) {
+                return status.message();
+            }
+        } catch (IOException notAStatus) {
+            // fall through to the text
+        }
+        return abbreviate(body);
+    }
+
+    static String abbreviate(String text) {
+        String oneLine = text.replaceAll("\\s+", " ").strip();
+        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+    }
+}

@@ -1,0 +1,48 @@
+package io.mpp.discovery.kubernetes;
+
+import io.mpp.discovery.Endpoint;
+import io.mpp.discovery.kubernetes.ObjectKind.Found;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The objects of one list (or of a list kept up to date by a watch), by name, and the resource version to watch
+ * from.
+ */
+record Listing(String resourceVersion, Map<String, Found> objects) {
+
+    Listing {
+        objects = Map.copyOf(objects);
+    }
+
+    /** Every object's backends, in the order of the objects' names, each URL once. */
+    List<Endpoint> endpoints() {
+        Map<String, Endpoint> all = new LinkedHashMap<>();
+        for (Found found : new TreeMap<>(objects).values()) {
+            for (Endpoint endpoint : found.endpoints()) {
+                all.putIfAbsent(endpoint.url(), endpoint);
+            }
+        }
+        return List.copyOf(all.values());
+    }
+
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(objects).values().forEach(found -> problems.addAll(found.problems()));
+        return problems;
+    }
+
+    /** This listing with one object changed (null: deleted), at a newer resource version. */
+    Listing with(String name, Found found, String newVersion) {
+        Map<String, Found> next = new LinkedHashMap<>(objects);
+        if (found == null) {
+            next.remove(name);
+        } else {
+            next.put(name, found);
+        }
+        return new Listing(newVersion, next);
+    }
+}

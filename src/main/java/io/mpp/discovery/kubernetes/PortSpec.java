@@ -1,0 +1,76 @@
+package io.mpp.discovery.kubernetes;
+
+import io.mpp.discovery.kubernetes.ApiObjects.ServicePort;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Which port of a service or pod leads to Prometheus ({@code MPP_KUBE_PORT}): a port name, a port number, or,
+ * when empty, the first TCP port.
+ *
+ * @param name   the port's name, or null
+ * @param number the port's number, or 0
+ */
+record PortSpec(String name, int number) {
+
+    /** A Kubernetes port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and inner dashes. */
+    private static final Pattern NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+
+    static final PortSpec FIRST_TCP = new PortSpec(null, 0);
+
+    /** @throws IllegalArgumentException naming the text and what is accepted */
+    static PortSpec parse(String text) {
+        String s = text == null ? "" : text.strip();
+        if (s.isEmpty()) {
+            return FIRST_TCP;
+        }
+        if (s.chars().allMatch(Character::isDigit)) {
+            int number = s.length() > 5 ? 0 : Integer.parseInt(s);
+            if (number < 1 || number > 65535) {
+                throw new IllegalArgumentException("port '" + s + "' is not a port number between 1 and 65535");
+            }
+            return new PortSpec(null, number);
+        }
+        if (!NAME.matcher(s).matches() || s.contains("--")) {
+            throw new IllegalArgumentException("port '" + s + "' is neither a port number nor a Kubernetes port"
+                    + " name (at most 15 lowercase letters, digits and dashes)");
+        }
+        return new PortSpec(s, 0);
+    }
+
+    /** Picks among the ports a service or container declares; empty when none fits. */
+    OptionalInt pick(List<ServicePort> declared) {
+        for (ServicePort port : declared) {
+            if (port.port() == null || !isTcp(port.protocol())) {
+                continue;
+            }
+            boolean fits = name != null ? name.equals(port.name()) : number == 0 || number == port.port();
+            if (fits) {
+                return OptionalInt.of(port.port());
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /** For messages: {@code port 'web'}, {@code port 9090}, {@code a TCP port}. */
+    String describe() {
+        return name != null ? "port '" + name + "'" : number != 0 ? "port " + number : "a TCP port";
+    }
+
+    /** For messages: {@code web=9090/TCP, 9091/UDP}. */
+    static String list(List<ServicePort> declared) {
+        if (declared.isEmpty()) {
+            return "none";
+        }
+        return declared.stream()
+                .map(p -> (p.name() == null || p.name().isEmpty() ? "" : p.name() + "=") + p.port() + "/"
+                        + (p.protocol() == null ? "TCP" : p.protocol()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private static boolean isTcp(String protocol) {
+        return protocol == null || protocol.equals("TCP"); // the API's default protocol is TCP
+    }
+}

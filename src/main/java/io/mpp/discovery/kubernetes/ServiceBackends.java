@@ -1,0 +1,64 @@
+package io.mpp.discovery.kubernetes;
+
+import io.mpp.discovery.Endpoint;
+import io.mpp.discovery.kubernetes.ApiObjects.ServicePort;
+import io.mpp.discovery.kubernetes.ObjectKind.Found;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * The backends of a group of a service's ready addresses that share a list of ports: an EndpointSlice, or a subset
+ * of an Endpoints object.
+ */
+final class ServiceBackends {
+
+    private final PortSpec port;
+    private final String scheme;
+    private final String locator;
+
+    ServiceBackends(PortSpec port, String scheme, String locator) {
+        this.port = port;
+        this.scheme = scheme;
+        this.locator = locator;
+    }
+
+    /**
+     * @param what  for messages, e.g. {@code EndpointSlice prometheus-x7k2p}
+     * @param ready the ready addresses of the group
+     * @param ports the ports of the group (may be null)
+     */
+    Found read(String what, List<String> ready, List<ServicePort> ports) {
+        if (ready.isEmpty()) {
+            return Found.of(List.of(), List.of());
+        }
+        List<ServicePort> declared = Objects.requireNonNullElse(ports, List.of());
+        OptionalInt chosen = port.pick(declared);
+        if (chosen.isEmpty()) {
+            return Found.problem(what + ": skipped " + ready.size() + " ready address(es): no " + port.describe()
+                    + " among its ports (" + PortSpec.list(declared) + "); set MPP_KUBE_PORT");
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (String address : ready) {
+            try {
+                endpoints.add(Endpoint.of(scheme, address, chosen.getAsInt(), locator));
+            } catch (IllegalArgumentException e) {
+                problems.add(what + ": skipped address: " + e.getMessage());
+            }
+        }
+        return Found.of(endpoints, problems);
+    }
+
+    /** The results of several groups of one object, as one. */
+    static Found merge(List<Found> parts) {
+        List<Endpoint> endpoints = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (Found part : parts) {
+            endpoints.addAll(part.endpoints());
+            problems.addAll(part.problems());
+        }
+        return Found.of(endpoints, problems);
+    }
+}
