@@ -58,8 +58,8 @@ public class MppApplication extends Application<MppConfiguration> {
                 .map(factory -> factory.build(environment, reselect))
                 .toList();
         if (locators.isEmpty()) {
-            throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE (or another locator)"
-                    + " so mpp can find Prometheus backends");
+            throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE, MPP_MARATHON_URL,"
+                    + " MPP_KUBE_SERVICE_NAME or MPP_KUBE_POD_LABEL_SELECTOR so mpp can find Prometheus backends");
         }
 
         SelectionFactory selection = config.getSelection();
