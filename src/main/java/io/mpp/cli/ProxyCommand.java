@@ -1,6 +1,7 @@
 package io.mpp.cli;
 
 import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
@@ -54,11 +55,20 @@ public final class ProxyCommand extends ServerCommand<MppConfiguration> {
     public void run(Bootstrap<?> bootstrap, Namespace namespace) throws Exception {
         Map<String, String> given = ProxyFlags.given(namespace, flags);
         checkGiven(given);
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                new ResourceConfigurationSourceProvider(), new FlagSubstitutor(given, environment)));
+        bootstrap.setConfigurationSourceProvider(configurationSource(given));
         Map<String, Object> attributes = new HashMap<>(namespace.getAttrs());
         attributes.put("file", ConfigVariables.BUNDLED);
         super.run(bootstrap, new Namespace(attributes));
+    }
+
+    /** The bundled config.yml with flag, else variable, else default substituted. */
+    ConfigurationSourceProvider configurationSource(Map<String, String> given) {
+        return new SubstitutingSourceProvider(new ResourceConfigurationSourceProvider(),
+                new FlagSubstitutor(given, environment));
+    }
+
+    List<Flag> flags() {
+        return flags;
     }
 
     /** Rules spanning flags, and flags this build's config.yml would silently ignore. */
