@@ -1,6 +1,5 @@
 package io.mpp.cli;
 
-import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.configuration.ConfigurationSourceProvider;
 import io.dropwizard.configuration.ResourceConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -9,6 +8,7 @@ import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.mpp.MppConfiguration;
+import io.mpp.StartupFailure;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,11 +103,8 @@ public final class ProxyCommand extends ServerCommand<MppConfiguration> {
         if (e instanceof UsageException) {
             cli.getStdErr().println("mpp proxy: " + e.getMessage());
             cli.getStdErr().println(HINT);
-        } else if (e instanceof ConfigurationException) {
-            // Dropwizard's message already lists every bad setting with its path; the trace adds nothing.
-            cli.getStdErr().println(e.getMessage());
         } else {
-            super.onError(cli, namespace, e);
+            cli.getStdErr().println(StartupFailure.describe(e));
         }
     }
 }

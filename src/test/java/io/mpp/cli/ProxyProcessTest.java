@@ -52,7 +52,7 @@ class ProxyProcessTest {
     void aBadVariableIsAConfigurationErrorNamingTheSettingWithoutATrace() throws Exception {
         MppProcess mpp = MppProcess.start(dir, Map.of("MPP_PORT", "http"), "proxy", "--endpoints-file", "/x");
         assertThat(mpp.awaitExit(60)).isEqualTo(1);
-        assertThat(mpp.output()).contains("config.yml has an error")
+        assertThat(mpp.output()).contains("mpp: cannot start: config.yml has an error")
                 .contains("server.applicationConnectors.[0].port").doesNotContain("\tat ");
     }
 
