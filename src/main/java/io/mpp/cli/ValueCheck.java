@@ -94,7 +94,7 @@ public interface ValueCheck {
         for (String id : text.split(",")) {
             if (!id.isBlank() && !Values.APP_ID.matcher(id.strip()).matches()) {
                 throw new IllegalArgumentException("'" + id.strip() + "' is not a Marathon app ID such as"
-                        + " /monitoring/prometheus (lowercase letters, digits, '-', '.', separated by '/')");
+                        + " /monitoring/prometheus (path segments of letters, digits, '-', '.', '_')");
             }
         }
         return text.strip();
@@ -141,7 +141,7 @@ public interface ValueCheck {
 
     /** Shared patterns and helpers of the checks. */
     final class Values {
-        static final Pattern APP_ID = Pattern.compile("/?[a-z0-9.-]+(/[a-z0-9.-]+)*");
+        static final Pattern APP_ID = Pattern.compile("/?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*/?");
         static final Pattern PORT_NAME = Pattern.compile("(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?");
         static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
         static final ObjectMapper JSON = new ObjectMapper();
