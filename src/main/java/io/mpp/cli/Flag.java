@@ -26,13 +26,13 @@ public record Flag(String name, String shortName, String variable, String metava
     }
 
     static Flag toggle(String name, String shortName, String variable, String help) {
-        return new Flag(name, shortName, variable, null, ValueCheck.BOOLEAN, true, help);
+        return new Flag(name, shortName, variable, null, ValueChecks.BOOLEAN, true, help);
     }
 
     /** The flag a config.yml variable gets when no flag is declared for it: MPP_PROBE_TIMEOUT -> --probe-timeout. */
     static Flag derivedFrom(String variable) {
         String name = "--" + variable.substring("MPP_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-        return new Flag(name, null, variable, "VALUE", ValueCheck.ANY, false, "the config.yml setting " + variable);
+        return new Flag(name, null, variable, "VALUE", ValueChecks.ANY, false, "the config.yml setting " + variable);
     }
 
     String[] spellings() {
