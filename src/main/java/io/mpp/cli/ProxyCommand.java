@@ -79,23 +79,18 @@ public final class ProxyCommand extends ServerCommand<MppConfiguration> {
                         + " use " + flag.variable());
             }
         }
-        String marathon = resolve("MPP_MARATHON_URL", given);
-        if (!marathon.isBlank() && resolve("MPP_MARATHON_APPS", given).isBlank()) {
+        if (config.uses("MPP_MARATHON_URL") && !resolve("MPP_MARATHON_URL", given).isBlank()
+                && resolve("MPP_MARATHON_APPS", given).isBlank()) {
             throw new UsageException("--marathon-url needs --marathon-apps (or MPP_MARATHON_APPS): the IDs of the"
                     + " Prometheus apps to proxy");
         }
     }
 
+    /** A variable's value as config.yml will see it. */
     private String resolve(String variable, Map<String, String> given) {
-        if (given.containsKey(variable)) {
-            return given.get(variable);
-        }
-        String value = environment.apply(variable);
-        if (value != null) {
-            return value;
-        }
         String fallback = config.defaultOf(variable);
-        return fallback == null ? "" : fallback;
+        return new FlagSubstitutor(given, environment)
+                .replace("${" + variable + ":-" + (fallback == null ? "" : fallback) + "}");
     }
 
     @Override
