@@ -6,6 +6,8 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.mpp.cli.ProxyCommand;
+import io.mpp.cli.UsageException;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
@@ -18,6 +20,7 @@ import io.mpp.web.HealthResource;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
 import java.util.List;
+import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +47,14 @@ public class MppApplication extends Application<MppConfiguration> {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        // The Go original's command line: the same service, flags in place of the MPP_* variables.
+        bootstrap.addCommand(new ProxyCommand(this));
+    }
+
+    /** A command line that cannot work exits 2, like the original's flag errors; anything else exits 1. */
+    @Override
+    protected void onFatalError(Throwable t) {
+        System.exit(t instanceof ArgumentParserException || t instanceof UsageException ? 2 : 1);
     }
 
     @Override

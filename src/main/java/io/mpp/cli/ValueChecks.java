@@ -1,0 +1,157 @@
+package io.mpp.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.selection.RoutingStrategies;
+import io.mpp.util.GoDuration;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The checks of the proxy command's flags, each naming what it accepts. */
+public final class ValueChecks {
+
+    private static final Pattern APP_ID =
+            Pattern.compile("/?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*/?");
+    private static final Pattern PORT_NAME = Pattern.compile("(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static final ValueCheck ANY = text -> text;
+
+    /** Go's strconv.ParseBool spellings, as the original's boolean flags take them. */
+    public static final ValueCheck BOOLEAN = text -> switch (text.strip()) {
+        case "1", "t", "T", "true", "TRUE", "True" -> "true";
+        case "0", "f", "F", "false", "FALSE", "False" -> "false";
+        default -> throw new IllegalArgumentException("'" + text + "' is not a boolean; use true or false");
+    };
+
+    public static final ValueCheck PORT = text -> {
+        try {
+            int port = Integer.parseInt(text.strip());
+            if (port >= 0 && port <= 65535) {
+                return Integer.toString(port);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a TCP port (0 to 65535)");
+    };
+
+    public static final ValueCheck GO_DURATION = text -> {
+        GoDuration.parse(text);
+        return text.strip();
+    };
+
+    /** Dropwizard's own duration syntax, for settings Dropwizard reads itself (e.g. the shutdown grace period). */
+    public static final ValueCheck DROPWIZARD_DURATION = text -> {
+        try {
+            io.dropwizard.util.Duration.parse(text.strip());
+            return text.strip();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration such as 500ms, 15s or 2m");
+        }
+    };
+
+    public static final ValueCheck ROUTING_STRATEGY = text -> {
+        RoutingStrategies.parse(text);
+        return text.strip();
+    };
+
+    public static final ValueCheck AFFINITY_OPTIONS = text -> {
+        Set<String> accepted = Set.of("cookies", "sourceip");
+        for (String option : text.split(",")) {
+            String name = option.strip().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty() && !accepted.contains(name)) {
+                throw new IllegalArgumentException("unknown affinity option '" + option.strip()
+                        + "'; accepted: a comma list of cookies, sourceip (or empty for none)");
+            }
+        }
+        return text.strip();
+    };
+
+    public static final ValueCheck HTTP_URL_OR_EMPTY = text -> {
+        if (!text.isBlank()) {
+            httpUrl(text.strip());
+        }
+        return text.strip();
+    };
+
+    /** The original's failover list of Marathon masters. */
+    public static final ValueCheck HTTP_URL_LIST = text -> {
+        for (String url : text.split(",")) {
+            if (!url.isBlank()) {
+                httpUrl(url.strip());
+            }
+        }
+        return text.strip();
+    };
+
+    public static final ValueCheck MARATHON_APP_IDS = text -> {
+        for (String id : text.split(",")) {
+            if (!id.isBlank() && !APP_ID.matcher(id.strip()).matches()) {
+                throw new IllegalArgumentException("'" + id.strip() + "' is not a Marathon app ID such as"
+                        + " /monitoring/prometheus (path segments of letters, digits, '-', '.', '_')");
+            }
+        }
+        return text.strip();
+    };
+
+    /** A container port name (IANA service name) or number; empty means the first TCP port. */
+    public static final ValueCheck KUBE_PORT = text -> {
+        String port = text.strip();
+        if (!port.isEmpty() && port.chars().allMatch(Character::isDigit)) {
+            return PORT.check(port);
+        }
+        if (port.isEmpty() || PORT_NAME.matcher(port).matches()) {
+            return port;
+        }
+        throw new IllegalArgumentException("'" + port + "' is neither a port number nor a port name"
+                + " (up to 15 lowercase letters, digits and '-')");
+    };
+
+    public static final ValueCheck DNS_LABEL_OR_EMPTY = text -> {
+        String name = text.strip();
+        if (!name.isEmpty() && (name.length() > 63 || !DNS_LABEL.matcher(name).matches())) {
+            throw new IllegalArgumentException("'" + name + "' is not a Kubernetes name (up to 63 lowercase"
+                    + " letters, digits and '-', starting and ending with a letter or digit)");
+        }
+        return name;
+    };
+
+    /** The service account's secret: JSON text. The message never repeats the text, it holds a private key. */
+    public static final ValueCheck JSON_OBJECT_OR_EMPTY = text -> {
+        if (text.isBlank()) {
+            return text;
+        }
+        try {
+            JsonNode node = JSON.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw new IllegalArgumentException("the value is not a JSON object (its text is not shown: it is a secret)");
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("the value is not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + " (its text is not shown: it is a secret)");
+        }
+        return text;
+    };
+
+    private ValueChecks() {
+    }
+
+    private static void httpUrl(String text) {
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return;
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not an http:// or https:// URL with a host");
+    }
+}

@@ -1,0 +1,262 @@
+package io.mpp.deploy;
+
+import static io.mpp.deploy.UniversePackage.JSON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** universe/: the Universe's own schemas accept it, and every way of filling its options renders an mpp app. */
+class UniversePackageTest {
+
+    private static final JsonSchemaFactory DRAFT_4 = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4);
+
+    /** Every optional block on, with values that need no escaping in JSON but would be broken by HTML escaping. */
+    static final Map<String, Object> ALL_ON = Map.ofEntries(
+            Map.entry("service.name", "prom-proxy"),
+            Map.entry("service.instances", 3),
+            Map.entry("service.cpus", 1.5),
+            Map.entry("service.mem", 1024),
+            Map.entry("service.secret-name", "monitoring/mpp-secret"),
+            Map.entry("service.haproxy-group", "external"),
+            Map.entry("service.shutdown-grace-period-seconds", 30),
+            Map.entry("service.task-kill-grace-period-seconds", 40),
+            Map.entry("service.verbose", true),
+            Map.entry("locators.marathon-url", "https://m1.mesos:8443,https://m2.mesos:8443"),
+            Map.entry("locators.marathon-apps", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
+            Map.entry("locators.marathon-auth-endpoint", "https://leader.mesos/acs/api/v1/auth/login"),
+            Map.entry("locators.insecure-certs", true),
+            Map.entry("locators.endpoints-file", "/mnt/mesos/sandbox/endpoints"),
+            Map.entry("locators.kubernetes.enabled", true),
+            Map.entry("locators.kubernetes.kubeconfig", "/mnt/mesos/sandbox/kubeconfig"),
+            Map.entry("locators.kubernetes.namespace", "monitoring"),
+            Map.entry("locators.kubernetes.service-name", "prometheus"),
+            Map.entry("locators.kubernetes.pod-label-selector", "app=prometheus,tier!=canary"),
+            Map.entry("locators.kubernetes.port", "web"),
+            Map.entry("routing.strategy", "minimum-history:24h"),
+            Map.entry("routing.selection-interval", "1m30s"),
+            Map.entry("routing.affinity-options", "cookies,sourceip"));
+
+    @Test
+    void packageJsonIsAValidUniversePackageOfFormat4() throws Exception {
+        JsonNode pkg = UniversePackage.read("package.json");
+        assertThat(violations("package-schema.json", pkg)).isEmpty();
+        assertThat(pkg.path("packagingVersion").asText()).isEqualTo("4.0");
+        assertThat(pkg.path("name").asText()).matches("^[a-z][a-z0-9-]*[a-z0-9]$").isEqualTo("mpp");
+    }
+
+    @Test
+    void configJsonIsADraft4SchemaWithADefaultAndDescriptionForEveryOption() throws Exception {
+        JsonNode config = UniversePackage.read("config.json");
+        assertThat(violations("config-schema.json", config)).isEmpty();
+        List<String> problems = new ArrayList<>();
+        checkOptions(config, "", problems);
+        assertThat(problems).isEmpty();
+    }
+
+    private static void checkOptions(JsonNode objectSchema, String prefix, List<String> problems) {
+        Set<String> names = new java.util.TreeSet<>();
+        objectSchema.path("properties").fieldNames().forEachRemaining(names::add);
+        if (!objectSchema.path("additionalProperties").isBoolean()
+                || objectSchema.path("additionalProperties").asBoolean()) {
+            problems.add(prefix + ": additionalProperties must be false, so a mistyped option is refused");
+        }
+        objectSchema.path("required").forEach(r -> {
+            if (!names.contains(r.asText())) {
+                problems.add(prefix + ": required names the unknown option " + r.asText());
+            }
+        });
+        objectSchema.path("properties").fields().forEachRemaining(e -> {
+            String path = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode option = e.getValue();
+            if (option.path("description").asText().isBlank()) {
+                problems.add(path + ": no description");
+            }
+            if (option.path("type").asText().equals("object")) {
+                checkOptions(option, path, problems);
+            } else if (!option.has("default")) {
+                problems.add(path + ": no default");
+            }
+        });
+    }
+
+    @Test
+    void theDefaultsAndTheAllOnOptionsAreValidOptions() throws Exception {
+        JsonSchema schema = DRAFT_4.getSchema(UniversePackage.read("config.json"));
+        assertThat(messages(schema.validate(UniversePackage.optionsAsJson(UniversePackage.defaults())))).isEmpty();
+        assertThat(messages(schema.validate(UniversePackage.optionsAsJson(UniversePackage.options(ALL_ON)))))
+                .isEmpty();
+    }
+
+    @Test
+    void configJsonRefusesOptionsThatWouldBreakTheAppJson() throws Exception {
+        JsonSchema schema = DRAFT_4.getSchema(UniversePackage.read("config.json"));
+        Map<String, Object> quote = UniversePackage.options(Map.of("locators.marathon-apps", "/a\",\"x"));
+        Map<String, Object> name = UniversePackage.options(Map.of("service.name", "Bad/Name"));
+        Map<String, Object> typo = UniversePackage.options(Map.of());
+        typo.put("routnig", Map.of());
+        assertThat(messages(schema.validate(UniversePackage.optionsAsJson(quote)))).anyMatch(m -> m.contains(
+                "marathon-apps"));
+        assertThat(messages(schema.validate(UniversePackage.optionsAsJson(name)))).anyMatch(m -> m.contains("name"));
+        assertThat(messages(schema.validate(UniversePackage.optionsAsJson(typo)))).anyMatch(m -> m.contains(
+                "routnig"));
+    }
+
+    @Test
+    void resourceJsonIsAValidResourceNamingTheImageOfThisVersion() throws Exception {
+        JsonNode resource = UniversePackage.read("resource.json");
+        assertThat(violations("v3-resource-schema.json", resource)).isEmpty();
+        String version = UniversePackage.read("package.json").path("version").asText();
+        assertThat(resource.path("assets").path("container").path("docker").path("mpp-docker").asText())
+                .endsWith(":" + version);
+        assertThat(pomVersion()).isEqualTo(version + "-SNAPSHOT");
+    }
+
+    @Test
+    void theTemplateUsesOnlyOptionsThatExistAndEveryOptionIsUsed() {
+        Set<String> options = Set.copyOf(UniversePackage.optionPaths());
+        Set<String> tags = UniversePackage.templateTags().stream().collect(Collectors.toSet());
+        Set<String> known = new java.util.HashSet<>(options);
+        UniversePackage.read("resource.json").path("assets").path("container").path("docker").fieldNames()
+                .forEachRemaining(alias -> known.add("resource.assets.container.docker." + alias));
+        assertThat(tags).as("tags the options do not define (mustache would render them empty)")
+                .isSubsetOf(known);
+        assertThat(tags).as("options the template ignores").containsAll(options);
+    }
+
+    @Test
+    void withTheDefaultsItRendersAnMppAppOnMarathonWithoutLogin() {
+        JsonNode app = UniversePackage.render(UniversePackage.defaults());
+        assertThat(MarathonAppRules.problems(app)).isEmpty();
+        JsonNode env = app.path("env");
+        assertThat(app.path("id").asText()).isEqualTo("/mpp");
+        assertThat(app.path("instances").asInt()).isEqualTo(2);
+        assertThat(env.path("MPP_MARATHON_URL").asText()).isEqualTo("http://marathon.mesos:8080");
+        assertThat(env.path("MPP_MARATHON_APPS").asText()).isEqualTo("/prometheus");
+        assertThat(env.path("MPP_INSECURE_CERTS").asText()).isEqualTo("false");
+        assertThat(env.path("MPP_ROUTING_STRATEGY").asText()).isEqualTo("single-most-data");
+        assertThat(env.path("MPP_SELECTION_INTERVAL").asText()).isEqualTo("10s");
+        assertThat(env.path("MPP_AFFINITY_OPTIONS").asText()).isEqualTo("cookies");
+        assertThat(env.path("MPP_SHUTDOWN_GRACE_PERIOD").asText()).isEqualTo("15s");
+        assertThat(env.has("DCOS_SERVICE_ACCOUNT_CREDENTIAL")).isFalse();
+        assertThat(app.has("secrets")).isFalse();
+        assertThat(env.has("MPP_ENDPOINTS_FILE")).isFalse();
+        assertThat(env.has("MPP_KUBE_NAMESPACE")).isFalse();
+        assertThat(env.has("MPP_MARATHON_AUTH_ENDPOINT")).isFalse();
+        assertThat(app.path("taskKillGracePeriodSeconds").asInt()).isEqualTo(20);
+    }
+
+    @Test
+    void withEveryOptionalBlockOnItRendersAnMppAppWithThoseSettings() {
+        JsonNode app = UniversePackage.render(UniversePackage.options(ALL_ON));
+        assertThat(MarathonAppRules.problems(app)).isEmpty();
+        assertThat(app.path("id").asText()).isEqualTo("/prom-proxy");
+        assertThat(app.path("instances").asInt()).isEqualTo(3);
+        assertThat(app.path("cpus").asDouble()).isEqualTo(1.5);
+        assertThat(app.path("mem").asInt()).isEqualTo(1024);
+        assertThat(app.path("taskKillGracePeriodSeconds").asInt()).isEqualTo(40);
+        assertThat(app.path("labels").path("DCOS_SERVICE_NAME").asText()).isEqualTo("prom-proxy");
+        assertThat(app.path("labels").path("HAPROXY_GROUP").asText()).isEqualTo("external");
+        assertThat(app.path("container").path("portMappings").path(0).path("labels").path("VIP_0").asText())
+                .isEqualTo("/prom-proxy:9090");
+        assertThat(app.path("secrets").path("serviceCredential").path("source").asText())
+                .isEqualTo("monitoring/mpp-secret");
+        assertThat(app.path("env").path("DCOS_SERVICE_ACCOUNT_CREDENTIAL").path("secret").asText())
+                .isEqualTo("serviceCredential");
+        assertThat(env(app)).containsAllEntriesOf(Map.ofEntries(
+                Map.entry("MPP_MARATHON_URL", "https://m1.mesos:8443,https://m2.mesos:8443"),
+                Map.entry("MPP_MARATHON_APPS", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
+                Map.entry("MPP_MARATHON_AUTH_ENDPOINT", "https://leader.mesos/acs/api/v1/auth/login"),
+                Map.entry("MPP_INSECURE_CERTS", "true"),
+                Map.entry("MPP_ENDPOINTS_FILE", "/mnt/mesos/sandbox/endpoints"),
+                Map.entry("MPP_KUBECONFIG", "/mnt/mesos/sandbox/kubeconfig"),
+                Map.entry("MPP_KUBE_NAMESPACE", "monitoring"),
+                Map.entry("MPP_KUBE_SERVICE_NAME", "prometheus"),
+                Map.entry("MPP_KUBE_POD_LABEL_SELECTOR", "app=prometheus,tier!=canary"),
+                Map.entry("MPP_KUBE_PORT", "web"),
+                Map.entry("MPP_ROUTING_STRATEGY", "minimum-history:24h"),
+                Map.entry("MPP_SELECTION_INTERVAL", "1m30s"),
+                Map.entry("MPP_AFFINITY_OPTIONS", "cookies,sourceip"),
+                Map.entry("MPP_SHUTDOWN_GRACE_PERIOD", "30s"),
+                Map.entry("MPP_VERBOSE", "true"),
+                Map.entry("MPP_PORT", "9090"),
+                Map.entry("MPP_ADMIN_PORT", "8081")));
+    }
+
+    /** Each optional block alone, and none: the commas around the blocks must hold in every combination. */
+    static Stream<Arguments> singleBlocks() {
+        return Stream.of(
+                Arguments.of(Map.of("locators.marathon-url", "")),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.endpoints-file", "/e")),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.kubernetes.enabled", true)),
+                Arguments.of(Map.of("locators.marathon-url", "", "service.secret-name", "s",
+                        "locators.endpoints-file", "/e")),
+                Arguments.of(Map.of("locators.marathon-auth-endpoint", "https://l/acs/api/v1/auth/login")),
+                Arguments.of(Map.of("service.secret-name", "mpp/sa")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("singleBlocks")
+    void everyCombinationOfBlocksRendersValidJson(Map<String, Object> overrides) {
+        JsonNode app = UniversePackage.render(UniversePackage.options(overrides));
+        assertThat(MarathonAppRules.problems(app)).isEmpty();
+        assertThat(app.path("secrets").isMissingNode()).isEqualTo(!overrides.containsKey("service.secret-name"));
+    }
+
+    @Test
+    void theRulesCatchABrokenApp() {
+        JsonNode good = UniversePackage.render(UniversePackage.options(ALL_ON));
+        var bad = good.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("healthChecks").path(0)).put("path", "/health");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("labels")).put("DCOS_SERVICE_PORT_INDEX", "1");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("env")).put("MPP_SELECTION_INTERVAL", "often");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("env")).put("MPP_NO_SUCH_THING", "1");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad).remove("secrets");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad).put("taskKillGracePeriodSeconds", 3);
+        assertThat(MarathonAppRules.problems(bad)).hasSize(6);
+    }
+
+    static Map<String, String> env(JsonNode app) {
+        Map<String, String> values = new java.util.HashMap<>();
+        app.path("env").fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                values.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return values;
+    }
+
+    static List<String> violations(String schemaFile, JsonNode document) throws IOException {
+        try (InputStream in = UniversePackageTest.class.getResourceAsStream("/universe-schemas/" + schemaFile)) {
+            return messages(DRAFT_4.getSchema(JSON.readTree(in)).validate(document));
+        }
+    }
+
+    private static List<String> messages(Set<ValidationMessage> messages) {
+        return messages.stream().map(ValidationMessage::getMessage).sorted().toList();
+    }
+
+    static String pomVersion() throws IOException {
+        String pom = Files.readString(Path.of("pom.xml"));
+        int artifact = pom.indexOf("<artifactId>mpp</artifactId>");
+        int start = pom.indexOf("<version>", artifact) + "<version>".length();
+        return pom.substring(start, pom.indexOf("</version>", start));
+    }
+}
