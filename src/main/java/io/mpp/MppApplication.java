@@ -1,12 +1,12 @@
 package io.mpp;
 
 import ch.qos.logback.classic.Level;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
 import io.mpp.cli.ProxyCommand;
+import io.mpp.config.QuotingSubstitutor;
 import io.mpp.cli.UsageException;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
@@ -46,7 +46,7 @@ public class MppApplication extends Application<MppConfiguration> {
     public void initialize(Bootstrap<MppConfiguration> bootstrap) {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+                bootstrap.getConfigurationSourceProvider(), QuotingSubstitutor.ofEnvironment()));
         // The Go original's command line: the same service, flags in place of the MPP_* variables.
         bootstrap.addCommand(new ProxyCommand(this));
     }

@@ -106,4 +106,11 @@ class ConfigurationTest {
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("verbose");
     }
+
+    @Test
+    void aValueIsTakenAsOneStringWhateverYamlWouldMakeOfIt() throws Exception {
+        String path = "!tag /srv/eps #1: {a: [b]} ${MPP_PORT} \"quoted\" \\ end";
+        MppConfiguration config = ConfigFiles.load(Map.of("MPP_ENDPOINTS_FILE", path, "MPP_PORT", "1"));
+        assertThat(fileLocator(config).getPath()).isEqualTo(path);
+    }
 }

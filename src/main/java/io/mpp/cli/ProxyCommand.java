@@ -88,9 +88,12 @@ public final class ProxyCommand extends ServerCommand<MppConfiguration> {
 
     /** A variable's value as config.yml will see it. */
     private String resolve(String variable, Map<String, String> given) {
-        String fallback = config.defaultOf(variable);
-        return new FlagSubstitutor(given, environment)
-                .replace("${" + variable + ":-" + (fallback == null ? "" : fallback) + "}");
+        String value = given.containsKey(variable) ? given.get(variable) : environment.apply(variable);
+        if (value == null) {
+            String fallback = config.defaultOf(variable);
+            return fallback == null ? "" : fallback;
+        }
+        return value;
     }
 
     @Override

@@ -6,8 +6,8 @@ import io.dropwizard.configuration.YamlConfigurationFactory;
 import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.mpp.MppConfiguration;
+import io.mpp.config.QuotingSubstitutor;
 import java.util.Map;
-import org.apache.commons.text.StringSubstitutor;
 
 /** Loads the repository's config.yml as mpp does at start, with a given set of environment variables. */
 public final class ConfigFiles {
@@ -16,9 +16,8 @@ public final class ConfigFiles {
     }
 
     public static MppConfiguration load(Map<String, String> environment) throws Exception {
-        // Same ${VAR:-default} syntax as Dropwizard's EnvironmentVariableSubstitutor, over a map instead of getenv.
-        StringSubstitutor substitutor = new StringSubstitutor(environment::get);
-        substitutor.setEnableSubstitutionInVariables(false);
+        // The substitution mpp uses at start, over a map instead of the process environment.
+        QuotingSubstitutor substitutor = new QuotingSubstitutor(environment::get);
         return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(),
                 Jackson.newObjectMapper(), "dw")
                 .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
