@@ -154,7 +154,7 @@ public final class FakeDcos {
         }
         logins.incrementAndGet();
         Instant now = clock.instant();
-        String authToken = Jwts.builder().claim("uid", uid).issuedAt(Date.from(now))
+        String authToken = Jwts.builder().id(java.util.UUID.randomUUID().toString()).claim("uid", uid).issuedAt(Date.from(now))
                 .expiration(Date.from(now.plus(tokenLifetime))).signWith(issuerKey).compact();
         issued.add(authToken);
         return json(200, JSON.createObjectNode().put("token", authToken).toString());

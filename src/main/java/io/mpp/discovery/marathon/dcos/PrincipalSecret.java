@@ -52,9 +52,6 @@ public record PrincipalSecret(String uid, PrivateKey privateKey, String password
             throw new IllegalArgumentException(source + " is not valid JSON (error at line "
                     + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
         }
-        if (!root.isObject()) {
-            throw new IllegalArgumentException(source + " is not a JSON object");
-        }
         String uid = text(root, "uid", source);
         if (uid == null || uid.isBlank()) {
             throw new IllegalArgumentException(source + ": field 'uid' (the service account's name) is missing");
