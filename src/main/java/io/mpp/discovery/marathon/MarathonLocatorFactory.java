@@ -86,6 +86,18 @@ public class MarathonLocatorFactory implements LocatorFactory {
     @JsonProperty
     private boolean events = true;
 
+    public String getUrls() {
+        return urls;
+    }
+
+    public String getApps() {
+        return apps;
+    }
+
+    public boolean isInsecureCerts() {
+        return insecureCerts;
+    }
+
     @Override
     public boolean isEnabled() {
         return urls != null && !urls.isBlank();
