@@ -33,7 +33,8 @@ public final class HttpAnswers {
                 : root instanceof UnknownHostException ? "unknown host"
                 : root instanceof SSLException ? "TLS failed" : root.getClass().getSimpleName();
         String message = root.getMessage();
-        return message == null || message.isBlank() ? kind : kind + ": " + shorten(message);
+        return message == null || message.isBlank() || message.equalsIgnoreCase(kind) ? kind
+                : kind + ": " + shorten(message);
     }
 
     /**

@@ -72,6 +72,7 @@ public final class MarathonLocator implements Locator {
     public synchronized List<Endpoint> locate() throws DiscoveryException {
         Map<String, Endpoint> all = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
+        List<String> newErrors = new ArrayList<>();
         for (String appId : appIds) {
             AppState previous = states.get(appId);
             AppState next;
@@ -84,8 +85,8 @@ public final class MarathonLocator implements Locator {
                         previous.lastSuccess());
                 errors.add(e.getMessage());
                 if (!e.getMessage().equals(previous.error())) {
-                    LOG.warn("{}; keeping the {} endpoint(s) last known for app {}", e.getMessage(),
-                            previous.endpoints().size(), appId);
+                    newErrors.add(e.getMessage() + "; keeping the " + previous.endpoints().size()
+                            + " endpoint(s) last known for app " + appId);
                 }
             }
             states.put(appId, next);
@@ -93,8 +94,10 @@ public final class MarathonLocator implements Locator {
         }
         published = List.copyOf(states.values());
         if (errors.size() == appIds.size()) {
+            // The composite locator reports it, and keeps the previous answer.
             throw new DiscoveryException(String.join("; ", errors));
         }
+        newErrors.forEach(LOG::warn);
         return new ArrayList<>(all.values());
     }
 
