@@ -100,7 +100,9 @@ public final class MarathonEventWatcher implements Managed {
                 }
                 problem(master + ": " + (e instanceof DiscoveryException ? e.getMessage()
                         : HttpAnswers.describe(e instanceof ExecutionException ? e.getCause() : e, answerTimeout)));
-                client.failedOver(master);
+                if (!(e instanceof DiscoveryException) || e instanceof MarathonUnavailableException) {
+                    client.failedOver(master); // a failed login or a 4xx is no reason to leave this master
+                }
                 pause = longer(pause);
             } catch (InterruptedException e) {
                 return;
@@ -135,7 +137,9 @@ public final class MarathonEventWatcher implements Managed {
         }
         if (response.getStatus() != 200) {
             request.abort(new IOException("unexpected status"));
-            throw new DiscoveryException("the event stream answered HTTP " + response.getStatus());
+            String problem = "the event stream answered HTTP " + response.getStatus();
+            throw response.getStatus() >= 500 ? new MarathonUnavailableException(problem)
+                    : new DiscoveryException(problem);
         }
         if (lastProblem != null) {
             LOG.info("Marathon event stream at {} is connected again", master);
