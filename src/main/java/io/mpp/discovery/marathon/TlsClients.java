@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Jetty HTTP clients for Marathon and DC/OS: connect timeout, and TLS trusting a given CA file or anything. */
 public final class TlsClients {
@@ -48,6 +49,11 @@ public final class TlsClients {
             }
         };
         client.setName(name);
+        // A few calls at a time (selection, login, the event stream): Jetty's default pool of 200 is far too big.
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName(name);
+        threads.setDaemon(true);
+        client.setExecutor(threads);
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         return client;

@@ -184,13 +184,13 @@ class MarathonLocatorTest {
     void aSilentMasterIsLeftAfterTheTimeout() throws Exception {
         WireMockServer slow = server();
         WireMockServer good = server();
-        slow.stubFor(get(urlPathEqualTo("/v2/apps/a")).willReturn(okJson("{}").withFixedDelay(5_000)));
+        slow.stubFor(get(urlPathEqualTo("/v2/apps/a")).willReturn(okJson("{}").withFixedDelay(20_000)));
         serve(good, app("/a").port("web", 0).task(task("a1").ports(31001)), "/a");
-        MarathonLocator locator = locator(List.of("/a"), MarathonAuth.NONE, Duration.ofMillis(300), slow, good);
+        MarathonLocator locator = locator(List.of("/a"), MarathonAuth.NONE, Duration.ofSeconds(2), slow, good);
         assertThat(urls(locator.locate())).containsExactly("http://127.0.0.1:31001");
 
-        MarathonLocator alone = locator(List.of("/a"), MarathonAuth.NONE, Duration.ofMillis(300), slow);
-        assertThatThrownBy(alone::locate).hasMessageContaining("no answer within 300 ms");
+        MarathonLocator alone = locator(List.of("/a"), MarathonAuth.NONE, Duration.ofSeconds(2), slow);
+        assertThatThrownBy(alone::locate).hasMessageContaining("no answer within 2000 ms");
     }
 
     @Test

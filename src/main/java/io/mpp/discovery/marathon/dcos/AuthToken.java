@@ -35,6 +35,9 @@ public record AuthToken(String value, Instant obtained, Instant expires) {
      */
     public Instant refreshAt() {
         Duration lifetime = Duration.between(obtained, expires);
+        if (lifetime.isNegative()) {
+            return expires; // expired on arrival (clocks apart): Marathon decides, a 401 brings a new login
+        }
         Duration margin = lifetime.dividedBy(2).compareTo(MAX_MARGIN) < 0 ? lifetime.dividedBy(2) : MAX_MARGIN;
         return expires.minus(margin);
     }
