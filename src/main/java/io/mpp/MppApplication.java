@@ -1,7 +1,6 @@
 package io.mpp;
 
 import ch.qos.logback.classic.Level;
-import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
@@ -14,6 +13,7 @@ import io.mpp.selection.QueryProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
 import io.mpp.selection.Selector;
+import io.mpp.util.OneLineEnvironmentSubstitutor;
 import io.mpp.web.HealthResource;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
@@ -37,7 +37,7 @@ public class MppApplication extends Application<MppConfiguration> {
     public void initialize(Bootstrap<MppConfiguration> bootstrap) {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+                bootstrap.getConfigurationSourceProvider(), new OneLineEnvironmentSubstitutor()));
     }
 
     @Override

@@ -12,6 +12,7 @@ import io.mpp.MppConfiguration;
 import io.mpp.discovery.FileLocatorFactory;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.testing.marathon.TestKeys;
+import io.mpp.util.OneLineEnvironmentSubstitutor;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class MarathonLocatorFactoryTest {
 
     /** Loads config.yml as mpp does, with {@code env} as the environment. */
     static MarathonLocatorFactory marathon(Map<String, String> env) throws Exception {
-        StringSubstitutor substitutor = new StringSubstitutor(StringLookupFactory.INSTANCE.mapStringLookup(env));
+        StringSubstitutor substitutor = new OneLineEnvironmentSubstitutor(StringLookupFactory.INSTANCE.mapStringLookup(env));
         MppConfiguration config = new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(),
                 Jackson.newObjectMapper(), "dw")
                 .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
@@ -74,6 +75,18 @@ class MarathonLocatorFactoryTest {
         assertThat(parsed.uid()).isEqualTo("mpp-sa");
         assertThat(parsed.privateKey().getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
         assertThat(parsed.loginEndpoint()).hasToString("https://other.mesos/acs/api/v1/auth/login");
+    }
+
+    @Test
+    void aPrettyPrintedSecretInAVariableStillReads() throws Exception {
+        String pretty = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                TestKeys.secret("pretty", TestKeys.pkcs1(keys), LOGIN)).toPrettyString();
+        assertThat(pretty).contains("\n  \"uid\"");
+        MarathonLocatorFactory factory = marathon(Map.of("MPP_MARATHON_URL", "http://m:8080",
+                "DCOS_SERVICE_ACCOUNT_CREDENTIAL", pretty.replace("\n", "\r\n")));
+        PrincipalSecret parsed = factory.secret().orElseThrow();
+        assertThat(parsed.uid()).isEqualTo("pretty");
+        assertThat(parsed.privateKey().getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
     }
 
     @Test
