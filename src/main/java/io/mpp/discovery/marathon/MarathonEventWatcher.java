@@ -1,0 +1,213 @@
+package io.mpp.discovery.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.lifecycle.Managed;
+import io.mpp.discovery.DiscoveryException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows Marathon's event stream ({@code /v2/events}) and asks for a prompt reselection when a task of a
+ * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps, and the
+ * selection interval stays the safety net for events lost while the stream was down. A dropped stream is
+ * reconnected after a pause that doubles while connecting fails.
+ */
+public final class MarathonEventWatcher implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarathonEventWatcher.class);
+
+    /** Events that change which tasks are running and healthy. */
+    static final java.util.List<String> EVENT_TYPES = java.util.List.of("status_update_event",
+            "health_status_changed_event", "instance_health_changed_event", "unhealthy_task_kill_event",
+            "unhealthy_instance_kill_event", "app_terminated_event");
+    /** Marathon sends nothing on a quiet cluster; a stream silent this long is reopened, which costs nothing. */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final MarathonClient client;
+    private final Set<String> appIds;
+    private final Runnable reselect;
+    private final Duration answerTimeout;
+    private final Duration minPause;
+    private final Duration maxPause;
+    private final ObjectMapper json = new ObjectMapper();
+    private volatile boolean running;
+    private volatile Request current;
+    private volatile String lastProblem;
+    private Thread thread;
+
+    /**
+     * @param answerTimeout how long to wait for the stream's response headers
+     * @param minPause      pause before reconnecting after a stream that delivered events
+     * @param maxPause      the longest pause while reconnecting keeps failing
+     */
+    public MarathonEventWatcher(MarathonClient client, Set<String> appIds, Runnable reselect, Duration answerTimeout,
+                                Duration minPause, Duration maxPause) {
+        this.client = client;
+        this.appIds = Set.copyOf(appIds);
+        this.reselect = reselect;
+        this.answerTimeout = answerTimeout;
+        this.minPause = minPause;
+        this.maxPause = maxPause;
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(this::loop, "mpp-marathon-events");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public synchronized void stop() throws InterruptedException {
+        running = false;
+        Request request = current;
+        if (request != null) {
+            request.abort(new CancellationException("mpp is stopping"));
+        }
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        }
+    }
+
+    private void loop() {
+        Duration pause = minPause;
+        while (running) {
+            URI master = client.preferredMaster();
+            try {
+                boolean delivered = follow(master);
+                pause = delivered ? minPause : longer(pause);
+            } catch (DiscoveryException | IOException | ExecutionException | TimeoutException e) {
+                if (!running) {
+                    return;
+                }
+                problem(master + ": " + (e instanceof DiscoveryException ? e.getMessage()
+                        : HttpAnswers.describe(e instanceof ExecutionException ? e.getCause() : e, answerTimeout)));
+                if (!(e instanceof DiscoveryException) || e instanceof MarathonUnavailableException) {
+                    client.failedOver(master); // a failed login or a 4xx is no reason to leave this master
+                }
+                pause = longer(pause);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** Reads one stream until it ends; returns whether it delivered any event. */
+    private boolean follow(URI master) throws DiscoveryException, IOException, ExecutionException, TimeoutException,
+            InterruptedException {
+        String authorization = client.auth().authorization();
+        StringBuilder query = new StringBuilder("/v2/events");
+        String separator = "?";
+        for (String type : EVENT_TYPES) {
+            query.append(separator).append("event_type=").append(type);
+            separator = "&";
+        }
+        Request request = client.newRequest(master, query.toString(), authorization)
+                .headers(h -> h.put("Accept", "text/event-stream"))
+                .idleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        current = request;
+        request.send(listener);
+        Response response = listener.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (response.getStatus() == 401 && authorization != null) {
+            client.auth().rejected(authorization);
+        }
+        if (response.getStatus() != 200) {
+            request.abort(new IOException("unexpected status"));
+            String problem = "the event stream answered HTTP " + response.getStatus();
+            throw response.getStatus() >= 500 ? new MarathonUnavailableException(problem)
+                    : new DiscoveryException(problem);
+        }
+        if (lastProblem != null) {
+            LOG.info("Marathon event stream at {} is connected again", master);
+            lastProblem = null;
+        } else {
+            LOG.debug("Marathon event stream at {} connected", master);
+        }
+        boolean delivered = false;
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(listener.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String event = null;
+            StringBuilder data = new StringBuilder();
+            String line;
+            while (running && (line = reader.readLine()) != null) {
+                if (line.isEmpty()) {
+                    if (event != null || !data.isEmpty()) {
+                        delivered = true;
+                        dispatch(event, data.toString());
+                    }
+                    event = null;
+                    data.setLength(0);
+                } else if (line.startsWith("event:")) {
+                    event = line.substring(6).strip();
+                } else if (line.startsWith("data:")) {
+                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
+                }
+                // other fields (id:, retry:) and ':' comments carry nothing mpp needs
+            }
+        } catch (IOException e) {
+            if (!delivered) {
+                throw e;
+            }
+            LOG.debug("Marathon event stream at {} dropped: {}", master, HttpAnswers.describe(e, answerTimeout));
+        } finally {
+            current = null;
+        }
+        return delivered;
+    }
+
+    private void dispatch(String event, String data) {
+        JsonNode body;
+        try {
+            body = json.readTree(data);
+        } catch (IOException e) {
+            LOG.debug("Marathon event {} has data that is not JSON; ignored", event);
+            return;
+        }
+        if (body == null) {
+            return;
+        }
+        String type = event != null ? event : body.path("eventType").asText("");
+        String appId = body.hasNonNull("appId") ? body.get("appId").asText() : body.path("runSpecId").asText("");
+        if (EVENT_TYPES.contains(type) && appIds.contains(appId)) {
+            LOG.debug("Marathon event {} for app {}: reselecting", type, appId);
+            reselect.run();
+        }
+    }
+
+    private void problem(String message) {
+        if (!Objects.equals(message, lastProblem)) {
+            LOG.warn("Marathon event stream: {}; reconnecting with backoff (the selection interval still re-reads"
+                    + " the apps)", message);
+            lastProblem = message;
+        }
+    }
+
+    private Duration longer(Duration pause) {
+        Duration doubled = pause.multipliedBy(2);
+        return doubled.compareTo(maxPause) > 0 ? maxPause : doubled;
+    }
+}

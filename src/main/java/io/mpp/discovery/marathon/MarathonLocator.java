@@ -1,0 +1,144 @@
+package io.mpp.discovery.marathon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.discovery.DiscoveryException;
+import io.mpp.discovery.Endpoint;
+import io.mpp.discovery.Locator;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the backends as the tasks of Marathon apps. Each app keeps its own last good answer: an app Marathon does
+ * not know (404), or that cannot be read, keeps its last known endpoints while the other apps go on. When no app
+ * could be read at all the locator fails as a whole, and the previous answer stays in use.
+ */
+public final class MarathonLocator implements Locator {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MarathonLocator.class);
+
+    /**
+     * What one app last gave.
+     *
+     * @param error       why the last read failed; null when it worked
+     * @param lastSuccess when it was last read, null if never
+     */
+    public record AppState(String appId, List<Endpoint> endpoints, List<String> skipped, String error,
+                           Instant lastSuccess) {
+    }
+
+    private final MarathonClient client;
+    private final List<String> appIds;
+    private final PortChoice port;
+    private final Clock clock;
+    private final String name;
+    private final ObjectMapper json = new ObjectMapper();
+    private final Map<String, AppState> states = new LinkedHashMap<>();
+    private volatile List<AppState> published;
+
+    public MarathonLocator(MarathonClient client, List<String> appIds, PortChoice port, Clock clock) {
+        this.client = client;
+        this.appIds = List.copyOf(appIds);
+        this.port = port;
+        this.clock = clock;
+        this.name = "marathon:" + String.join(",", appIds);
+        for (String appId : this.appIds) {
+            states.put(appId, new AppState(appId, List.of(), List.of(), "not read yet", null));
+        }
+        published = List.copyOf(states.values());
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    public List<String> appIds() {
+        return appIds;
+    }
+
+    /** Each app's state after the last {@link #locate()}; safe to read from any thread. */
+    public List<AppState> appStates() {
+        return published;
+    }
+
+    @Override
+    public synchronized List<Endpoint> locate() throws DiscoveryException {
+        Map<String, Endpoint> all = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        List<String> newErrors = new ArrayList<>();
+        for (String appId : appIds) {
+            AppState previous = states.get(appId);
+            AppState next;
+            try {
+                AppTasks.Result result = read(appId);
+                next = new AppState(appId, result.endpoints(), result.skipped(), null, clock.instant());
+                report(previous, next, result);
+            } catch (DiscoveryException e) {
+                next = new AppState(appId, previous.endpoints(), previous.skipped(), e.getMessage(),
+                        previous.lastSuccess());
+                errors.add(e.getMessage());
+                if (!e.getMessage().equals(previous.error())) {
+                    newErrors.add(e.getMessage() + "; keeping the " + previous.endpoints().size()
+                            + " endpoint(s) last known for app " + appId);
+                }
+            }
+            states.put(appId, next);
+            next.endpoints().forEach(endpoint -> all.putIfAbsent(endpoint.url(), endpoint));
+        }
+        published = List.copyOf(states.values());
+        if (errors.size() == appIds.size()) {
+            // The composite locator reports it, and keeps the previous answer.
+            throw new DiscoveryException(String.join("; ", errors));
+        }
+        newErrors.forEach(LOG::warn);
+        return new ArrayList<>(all.values());
+    }
+
+    private AppTasks.Result read(String appId) throws DiscoveryException {
+        MarathonClient.Answer answer = client.get("/v2/apps" + appId + "?embed=app.tasks");
+        String problem = switch (answer.status()) {
+            case 200 -> null;
+            case 404 -> "app " + appId + ": Marathon has no such app (404: " + HttpAnswers.message(answer.body()) + ")";
+            case 401, 403 -> "app " + appId + ": Marathon at " + answer.master() + " refused access (" + answer.status()
+                    + ": " + HttpAnswers.message(answer.body()) + "); the service account needs the permission"
+                    + " dcos:service:marathon:marathon:services:" + appId + " read";
+            default -> "app " + appId + ": Marathon at " + answer.master() + " answered HTTP " + answer.status()
+                    + " (" + HttpAnswers.message(answer.body()) + ")";
+        };
+        if (problem != null) {
+            throw new DiscoveryException(problem);
+        }
+        JsonNode app;
+        try {
+            app = json.readTree(answer.body()).path("app");
+        } catch (java.io.IOException e) {
+            throw new DiscoveryException("app " + appId + ": Marathon at " + answer.master()
+                    + " answered 200 with a body that is not JSON");
+        }
+        if (!app.isObject() || !app.path("tasks").isArray()) {
+            throw new DiscoveryException("app " + appId + ": Marathon at " + answer.master()
+                    + " answered 200 without an 'app' object listing its 'tasks'");
+        }
+        return AppTasks.of(app, port, name);
+    }
+
+    private static void report(AppState previous, AppState next, AppTasks.Result result) {
+        if (previous.error() != null && previous.lastSuccess() != null) {
+            LOG.info("app {}: Marathon answers again", next.appId());
+        }
+        if (!next.skipped().equals(previous.skipped())) {
+            next.skipped().forEach(LOG::warn);
+        }
+        if (!next.endpoints().equals(previous.endpoints())) {
+            LOG.info("app {}: {} endpoint(s) {} ({} task(s) not running, {} not healthy)", next.appId(),
+                    next.endpoints().size(), next.endpoints(), result.notRunning(), result.notHealthy());
+        }
+    }
+}

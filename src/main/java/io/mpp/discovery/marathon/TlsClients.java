@@ -1,0 +1,88 @@
+package io.mpp.discovery.marathon;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Collection;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Jetty HTTP clients for Marathon and DC/OS: connect timeout, and TLS trusting a given CA file or anything. */
+public final class TlsClients {
+
+    private TlsClients() {
+    }
+
+    /**
+     * @param insecure trust any certificate and host name ({@code MPP_INSECURE_CERTS})
+     * @param caFile   PEM file of the CA certificate(s) to trust instead of the JVM's; null for the JVM's
+     * @throws IllegalArgumentException when the CA file cannot be read, naming the file and the setting
+     */
+    public static HttpClient create(String name, boolean insecure, Path caFile, Duration connectTimeout) {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (insecure) {
+            tls.setTrustAll(true);
+            tls.setEndpointIdentificationAlgorithm(null);
+        } else if (caFile != null) {
+            tls.setTrustStore(trustStore(caFile));
+        }
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        connector.setConnectTimeout(connectTimeout);
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector)) {
+            @Override
+            protected void doStart() throws Exception {
+                super.doStart();
+                // mpp answers 401s itself (it logs in again); Jetty's handler, added at start, would turn a 401
+                // without a challenge it knows into a failure.
+                getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+            }
+        };
+        client.setName(name);
+        // A few calls at a time (selection, login, the event stream): Jetty's default pool of 200 is far too big.
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName(name);
+        threads.setDaemon(true);
+        client.setExecutor(threads);
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(connectTimeout.toMillis());
+        return client;
+    }
+
+    static KeyStore trustStore(Path caFile) {
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = Files.newInputStream(caFile)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): cannot read " + caFile + " ("
+                    + e.getClass().getSimpleName() + ")");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): " + caFile
+                    + " is not a PEM file of certificates (" + e.getMessage() + ")");
+        }
+        if (certificates.isEmpty()) {
+            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): " + caFile + " holds no certificate");
+        }
+        try {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int i = 0;
+            for (Certificate certificate : certificates) {
+                store.setCertificateEntry("ca-" + i++, certificate);
+            }
+            return store;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalStateException("cannot build a trust store from " + caFile, e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package io.mpp.discovery.marathon;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.extension.Extension;
+import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
+import io.mpp.discovery.marathon.dcos.DcosLogin;
+import io.mpp.discovery.marathon.dcos.PrincipalSecret;
+import io.mpp.testing.Await;
+import io.mpp.testing.FreePorts;
+import io.mpp.testing.marathon.FakeDcos;
+import io.mpp.testing.marathon.MutableClock;
+import io.mpp.testing.marathon.TestKeys;
+import java.net.URI;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class MarathonEventWatcherTest {
+
+    static final String ATTACHED = event("event_stream_attached",
+            "{\"remoteAddress\":\"127.0.0.1\",\"eventType\":\"event_stream_attached\",\"timestamp\":\"2026-11-22T04:00:00.000Z\"}");
+
+    private final List<WireMockServer> servers = new ArrayList<>();
+    private final List<MarathonEventWatcher> watchers = new ArrayList<>();
+    private final AtomicInteger reselects = new AtomicInteger();
+    private HttpClient http;
+
+    @BeforeEach
+    void client() throws Exception {
+        http = TlsClients.create("test", false, null, Duration.ofSeconds(2));
+        http.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (MarathonEventWatcher watcher : watchers) {
+            watcher.stop();
+        }
+        http.stop();
+        servers.forEach(WireMockServer::stop);
+    }
+
+    /** One server-sent event as Marathon writes it. */
+    static String event(String type, String json) {
+        return "event: " + type + "\r\ndata: " + json + "\r\n\r\n";
+    }
+
+    static String statusUpdate(String appId, String status) {
+        return event("status_update_event", "{\"slaveId\":\"a4ba7d2b-S3\",\"taskId\":\"" + appId.substring(1)
+                + ".1\",\"taskStatus\":\"" + status + "\",\"message\":\"\",\"appId\":\"" + appId
+                + "\",\"host\":\"10.0.0.4\",\"ipAddresses\":[],\"ports\":[31001],\"version\":\"2026-11-20T10:15:30.123Z\","
+                + "\"eventType\":\"status_update_event\",\"timestamp\":\"2026-11-22T04:00:01.000Z\"}");
+    }
+
+    static String healthChanged(String appId, boolean alive) {
+        return event("health_status_changed_event", "{\"appId\":\"" + appId + "\",\"instanceId\":\"" + appId.substring(1)
+                + ".marathon-1\",\"version\":\"2026-11-20T10:15:30.123Z\",\"alive\":" + alive
+                + ",\"eventType\":\"health_status_changed_event\",\"timestamp\":\"2026-11-22T04:00:02.000Z\"}");
+    }
+
+    static void stream(WireMockServer marathon, String body) {
+        marathon.stubFor(get(urlPathEqualTo("/v2/events")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "text/event-stream").withBody(body)));
+    }
+
+    private WireMockServer server(Extension... extensions) {
+        WireMockServer server = new WireMockServer(options().port(FreePorts.next()).bindAddress("127.0.0.1")
+                .extensions(extensions));
+        server.start();
+        servers.add(server);
+        return server;
+    }
+
+    private void watch(MarathonAuth auth, WireMockServer... masters) {
+        List<URI> urls = new ArrayList<>();
+        for (WireMockServer master : masters) {
+            urls.add(URI.create(master.baseUrl()));
+        }
+        MarathonEventWatcher watcher = new MarathonEventWatcher(new MarathonClient(urls, http, auth,
+                Duration.ofSeconds(2)), Set.of("/prom"), reselects::incrementAndGet, Duration.ofSeconds(2),
+                Duration.ofMillis(50), Duration.ofMillis(400));
+        watchers.add(watcher);
+        watcher.start();
+    }
+
+    private static int streamsOpened(WireMockServer marathon) {
+        return marathon.findAll(getRequestedFor(urlPathEqualTo("/v2/events"))).size();
+    }
+
+    @Test
+    void eventsOfOtherAppsAndOtherKindsDoNotReselect() {
+        WireMockServer marathon = server();
+        stream(marathon, ATTACHED + statusUpdate("/other", "TASK_FAILED") + healthChanged("/prometheus", false)
+                + event("deployment_success", "{\"id\":\"d1\",\"eventType\":\"deployment_success\"}"));
+        watch(MarathonAuth.NONE, marathon);
+        // Each stream is read to its end before the next is opened: three streams means two were fully read.
+        Await.until(Duration.ofSeconds(20), "three event streams", () -> streamsOpened(marathon) >= 3);
+        assertThat(reselects.get()).isZero();
+        marathon.verify(getRequestedFor(urlPathEqualTo("/v2/events"))
+                .withHeader("Accept", WireMock.equalTo("text/event-stream"))
+                .withQueryParam("event_type", WireMock.havingExactly(MarathonEventWatcher.EVENT_TYPES.toArray(String[]::new))));
+    }
+
+    @Test
+    void aTaskStatusOrHealthChangeOfAConfiguredAppReselects() {
+        WireMockServer marathon = server();
+        stream(marathon, ATTACHED + statusUpdate("/prom", "TASK_KILLED"));
+        watch(MarathonAuth.NONE, marathon);
+        Await.until(Duration.ofSeconds(20), "a reselect after a status update", () -> reselects.get() >= 1);
+
+        stream(marathon, ATTACHED);
+        int before = streamsOpened(marathon);
+        Await.until(Duration.ofSeconds(20), "two more streams", () -> streamsOpened(marathon) >= before + 2);
+        int quiet = reselects.get();
+        stream(marathon, ATTACHED + event("instance_health_changed_event", "{\"instanceId\":\"prom.marathon-1\","
+                + "\"runSpecId\":\"/prom\",\"healthy\":false,\"eventType\":\"instance_health_changed_event\"}"));
+        Await.until(Duration.ofSeconds(20), "a reselect after an instance health change", () -> reselects.get() > quiet);
+    }
+
+    @Test
+    void aFailingMasterHandsTheStreamToTheNext() {
+        WireMockServer first = server();
+        WireMockServer second = server();
+        first.stubFor(get(urlPathEqualTo("/v2/events")).willReturn(aResponse().withStatus(503)
+                .withBody("{\"message\":\"Could not determine the current leader\"}")));
+        stream(second, ATTACHED + healthChanged("/prom", false));
+        watch(MarathonAuth.NONE, first, second);
+        Await.until(Duration.ofSeconds(20), "a reselect from the second master's stream", () -> reselects.get() >= 1);
+        assertThat(streamsOpened(first)).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void theStreamCarriesTheAuthTokenAndLogsInAgainAfterA401() throws Exception {
+        MutableClock clock = MutableClock.now();
+        KeyPair keys = TestKeys.rsa(2048);
+        FakeDcos dcos = new FakeDcos("mpp", keys.getPublic(), clock, Duration.ofHours(1));
+        WireMockServer login = server(dcos.loginEndpoint());
+        login.stubFor(post(urlPathEqualTo("/login")).willReturn(aResponse().withTransformers("dcos-login")));
+        WireMockServer marathon = server(dcos.marathonGuard());
+        stream(marathon, ATTACHED);
+        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs8(keys),
+                login.baseUrl() + "/login"), "test", "");
+        watch(new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock), marathon);
+        Await.until(Duration.ofSeconds(20), "a stream with the token", () -> !marathon.findAll(
+                getRequestedFor(urlPathEqualTo("/v2/events")).withHeader("Authorization",
+                        WireMock.equalTo("token=" + dcos.issuedTokens().get(0)))).isEmpty());
+        dcos.revoke(dcos.issuedTokens().get(0));
+        Await.until(Duration.ofSeconds(20), "a new login after the 401", () -> dcos.logins() == 2
+                && !marathon.findAll(getRequestedFor(urlPathEqualTo("/v2/events")).withHeader("Authorization",
+                WireMock.equalTo("token=" + dcos.issuedTokens().get(1)))).isEmpty());
+        assertThat(dcos.rejectedByMarathon()).isGreaterThanOrEqualTo(1);
+        stream(marathon, ATTACHED + statusUpdate("/prom", "TASK_RUNNING"));
+        Await.until(Duration.ofSeconds(20), "a reselect", () -> reselects.get() >= 1);
+    }
+}

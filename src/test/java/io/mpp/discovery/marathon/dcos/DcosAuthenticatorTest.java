@@ -1,0 +1,217 @@
+package io.mpp.discovery.marathon.dcos;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import io.mpp.discovery.DiscoveryException;
+import io.mpp.discovery.marathon.TlsClients;
+import io.mpp.testing.FreePorts;
+import io.mpp.testing.marathon.FakeDcos;
+import io.mpp.testing.marathon.MutableClock;
+import io.mpp.testing.marathon.TestKeys;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class DcosAuthenticatorTest {
+
+    private static final String LOGIN_PATH = "/acs/api/v1/auth/login";
+    private static final String UID = "mpp-sa";
+    static KeyPair keys;
+
+    MutableClock clock;
+    FakeDcos dcos;
+    WireMockServer login;
+    HttpClient http;
+
+    @BeforeAll
+    static void keys() {
+        keys = TestKeys.rsa(2048);
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        clock = MutableClock.now();
+        dcos = new FakeDcos(UID, keys.getPublic(), clock, Duration.ofMinutes(20));
+        login = new WireMockServer(options().port(FreePorts.next()).bindAddress("127.0.0.1")
+                .extensions(dcos.loginEndpoint()));
+        login.start();
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(aResponse().withTransformers("dcos-login")));
+        http = TlsClients.create("test", false, null, Duration.ofSeconds(2));
+        http.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.stop();
+        login.stop();
+    }
+
+    private String loginUrl() {
+        return login.baseUrl() + LOGIN_PATH;
+    }
+
+    private DcosAuthenticator authenticator(KeyPair keyPair, Duration timeout) {
+        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret(UID, TestKeys.pkcs1(keyPair), loginUrl()),
+                "test secret", "");
+        return new DcosAuthenticator(new DcosLogin(http, secret, timeout, clock), clock);
+    }
+
+    @Test
+    void logsInWithASignedLoginTokenAndSendsTheAuthTokenAsTokenHeader() throws Exception {
+        String header = authenticator(keys, Duration.ofSeconds(5)).authorization();
+        assertThat(dcos.loginRefusals()).isEmpty();
+        assertThat(dcos.logins()).isEqualTo(1);
+        assertThat(header).isEqualTo("token=" + dcos.issuedTokens().get(0));
+        login.verify(postRequestedFor(urlPathEqualTo(LOGIN_PATH))
+                .withHeader("Content-Type", WireMock.containing("application/json"))
+                .withRequestBody(matchingJsonPath("$.uid", WireMock.equalTo(UID)))
+                .withRequestBody(matchingJsonPath("$.token")));
+    }
+
+    @Test
+    void theTokenIsReusedAndRenewedBeforeItsOwnExp() throws Exception {
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+        String first = auth.authorization();
+        clock.advance(Duration.ofMinutes(14));
+        assertThat(auth.authorization()).isEqualTo(first);
+        assertThat(dcos.logins()).isEqualTo(1);
+        // 20 minute token: renewed 5 minutes before exp, so never sent expired.
+        clock.advance(Duration.ofMinutes(2));
+        String second = auth.authorization();
+        assertThat(second).isNotEqualTo(first);
+        assertThat(dcos.logins()).isEqualTo(2);
+        assertThat(dcos.loginRefusals()).isEmpty();
+    }
+
+    @Test
+    void shortLivedTokensAreRenewedAtHalfTheirLifetime() throws Exception {
+        AuthToken token = AuthToken.of(jwtWithExp(Instant.ofEpochSecond(1_000_100)), Instant.ofEpochSecond(1_000_000));
+        assertThat(token.expires()).isEqualTo(Instant.ofEpochSecond(1_000_100));
+        assertThat(token.refreshAt()).isEqualTo(Instant.ofEpochSecond(1_000_050));
+        AuthToken opaque = AuthToken.of("not-a-jwt", Instant.ofEpochSecond(1_000_000));
+        assertThat(opaque.expires()).isEqualTo(Instant.ofEpochSecond(1_000_000).plus(AuthToken.UNKNOWN_LIFETIME));
+        assertThat(opaque.toString()).doesNotContain("not-a-jwt");
+    }
+
+    private static String jwtWithExp(Instant exp) {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        return b64.encodeToString("{\"alg\":\"HS256\"}".getBytes()) + "."
+                + b64.encodeToString(("{\"uid\":\"x\",\"exp\":" + exp.getEpochSecond() + "}").getBytes()) + ".sig";
+    }
+
+    @Test
+    void concurrentCallersShareOneLogin() throws Exception {
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH))
+                .willReturn(aResponse().withTransformers("dcos-login").withFixedDelay(400)));
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> headers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                headers.add(pool.submit(() -> {
+                    go.await();
+                    return auth.authorization();
+                }));
+            }
+            go.countDown();
+            Set<String> distinct = new HashSet<>();
+            for (Future<String> header : headers) {
+                distinct.add(header.get(10, TimeUnit.SECONDS));
+            }
+            assertThat(distinct).hasSize(1);
+            assertThat(dcos.logins()).isEqualTo(1);
+            login.verify(1, postRequestedFor(urlPathEqualTo(LOGIN_PATH)));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aRejectedTokenIsReplacedAndOnlyThatToken() throws Exception {
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+        String first = auth.authorization();
+        auth.rejected(first);
+        String second = auth.authorization();
+        assertThat(second).isNotEqualTo(first);
+        auth.rejected(first); // a late 401 for the old token must not throw away the new one
+        assertThat(auth.authorization()).isEqualTo(second);
+        assertThat(dcos.logins()).isEqualTo(2);
+    }
+
+    @Test
+    void aRefusedLoginNamesTheStatusAndTheAccountButNoSecret() {
+        KeyPair otherKeys = TestKeys.rsa(2048);
+        DcosAuthenticator auth = authenticator(otherKeys, Duration.ofSeconds(5));
+        assertThatThrownBy(auth::authorization)
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageContaining("refused with HTTP 401")
+                .hasMessageContaining("'" + UID + "'")
+                .hasMessageContaining(loginUrl())
+                .hasMessageContaining("SignatureException")
+                .hasMessageNotContaining("token=")
+                .hasMessageNotContaining("MII");
+        assertThat(dcos.loginRefusals()).singleElement().asString().contains("SignatureException");
+
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"title\":\"Forbidden\",\"description\":\"account is disabled\"}")));
+        assertThatThrownBy(authenticator(keys, Duration.ofSeconds(5))::authorization)
+                .hasMessageContaining("refused with HTTP 403 (account is disabled)");
+    }
+
+    @Test
+    void aPasswordSecretPostsUidAndPassword() throws Exception {
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH))
+                .withRequestBody(equalToJson("{\"uid\":\"bob\",\"password\":\"pw\"}"))
+                .willReturn(okJson("{\"token\":\"" + jwtWithExp(Instant.now().plusSeconds(3600)) + "\"}")));
+        PrincipalSecret secret = PrincipalSecret.parse("{\"uid\":\"bob\",\"password\":\"pw\"}", "test", loginUrl());
+        String header = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(5), clock), clock)
+                .authorization();
+        assertThat(header).startsWith("token=ey");
+    }
+
+    @Test
+    void anUnreachableOrSlowLoginEndpointFailsWithinItsTimeout() {
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(okJson("{\"token\":\"x\"}")
+                .withFixedDelay(5_000)));
+        assertThatThrownBy(authenticator(keys, Duration.ofMillis(300))::authorization)
+                .hasMessageContaining("failed: no answer within 300 ms");
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(2));
+        String url = loginUrl();
+        login.stop();
+        assertThatThrownBy(auth::authorization).hasMessageContaining(url).hasMessageContaining("connection refused");
+    }
+
+    @Test
+    void aLoginAnswerWithoutTokenIsReported() {
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(okJson("{\"tok\":\"x\"}")));
+        assertThatThrownBy(authenticator(keys, Duration.ofSeconds(2))::authorization)
+                .hasMessageContaining("answered 200 without a 'token' field");
+    }
+}
