@@ -2,6 +2,7 @@ package io.mpp.proxy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.dropwizard.util.DataSize;
 import io.mpp.util.GoDurationDeserializer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,6 +21,24 @@ public class ProxyFactory {
     @JsonDeserialize(using = GoDurationDeserializer.class)
     @JsonProperty
     private Duration responseTimeout = Duration.ofMinutes(2);
+
+    /**
+     * How long a backend may take to start its answer before mpp suspects it is hung and asks selection to probe
+     * it; the request moves to another backend once selection finds this one dead. Slow queries are not cut.
+     */
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    @JsonProperty
+    private Duration headersTimeout = Duration.ofSeconds(3);
+
+    /** Further attempts on other backends when one fails before its answer started. */
+    @Min(0)
+    @Max(10)
+    @JsonProperty
+    private int maxRetries = 2;
+
+    /** Request bodies up to this size are kept so the request can be retried; larger ones stream once. */
+    @JsonProperty
+    private DataSize retryBodyLimit = DataSize.mebibytes(1);
 
     /** How long an idle connection to a backend is kept, and the longest silence within an answer. */
     @JsonDeserialize(using = GoDurationDeserializer.class)
@@ -41,6 +60,31 @@ public class ProxyFactory {
 
     public Duration getIdleTimeout() {
         return idleTimeout;
+    }
+
+    public Duration getHeadersTimeout() {
+        return headersTimeout;
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    public DataSize getRetryBodyLimit() {
+        return retryBodyLimit;
+    }
+
+    /** @throws IllegalArgumentException naming the setting, when a value cannot work */
+    public RetryPolicy retryPolicy() {
+        if (headersTimeout.toMillis() < 10) {
+            throw new IllegalArgumentException("proxy.headersTimeout (MPP_HEADERS_TIMEOUT) must be at least 10ms, got "
+                    + headersTimeout.toMillis() + "ms");
+        }
+        if (retryBodyLimit.toBytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("proxy.retryBodyLimit (MPP_RETRY_BODY_LIMIT) must be below 2GiB, got "
+                    + retryBodyLimit);
+        }
+        return new RetryPolicy(maxRetries, retryBodyLimit.toBytes(), headersTimeout, responseTimeout);
     }
 
     public int getMaxConnectionsPerBackend() {

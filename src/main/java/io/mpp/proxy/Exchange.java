@@ -1,0 +1,239 @@
+package io.mpp.proxy;
+
+import io.mpp.discovery.Endpoint;
+import io.mpp.selection.SelectionSource;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.net.ConnectException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * One client request on its way through mpp: one attempt at a time, and a new attempt on another backend when one
+ * fails before its answer started (connection refused or broken, a hung backend, or a 502/503/504 answer). Once a
+ * backend's answer has started, it streams to the client and is never retried.
+ */
+final class Exchange {
+
+    /** How often a request whose answer is overdue looks again whether selection has found its backend dead. */
+    private static final long RECHECK_MILLIS = 100;
+
+    private final RoutingProxyServlet servlet;
+    private final SelectionSource selection;
+    private final RetryPolicy policy;
+    private final HttpServletRequest request;
+    private final HttpServletResponse response;
+    private final RequestBody body;
+    private final long deadline;
+    /** Written by one attempt before it starts the next; attempts never overlap. */
+    private volatile List<Endpoint> tried = List.of();
+    private volatile int retriesLeft;
+
+    Exchange(RoutingProxyServlet servlet, SelectionSource selection, RetryPolicy policy, HttpServletRequest request,
+             HttpServletResponse response, RequestBody body) {
+        this.servlet = servlet;
+        this.selection = selection;
+        this.policy = policy;
+        this.request = request;
+        this.response = response;
+        this.body = body;
+        this.deadline = System.nanoTime() + policy.exchangeTimeout().toNanos();
+        this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
+    }
+
+    void start(Endpoint backend) {
+        send(backend);
+    }
+
+    private void send(Endpoint backend) {
+        List<Endpoint> now = new ArrayList<>(tried.size() + 1);
+        now.addAll(tried);
+        now.add(backend);
+        tried = List.copyOf(now);
+        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        Request proxyRequest = servlet.newBackendRequest(request, backend, body);
+        proxyRequest.timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS);
+        Attempt attempt = new Attempt(backend, proxyRequest);
+        attempt.armTimer(policy.headersTimeout().toMillis());
+        proxyRequest.send(attempt);
+    }
+
+    /** A backend that may take this request when the current one failed, or null when there is no more chance. */
+    private Endpoint nextBackend() {
+        if (retriesLeft <= 0 || deadline - System.nanoTime() <= 0) {
+            return null;
+        }
+        return selection.current().pickOther(tried);
+    }
+
+    private void retryOrFail(Attempt failed, Throwable failure) {
+        String why = describe(failure);
+        boolean exchangeTimedOut = failure instanceof TimeoutException && !(failure instanceof HungBackend);
+        if (!exchangeTimedOut) {
+            // A backend that timed out on the whole budget may just be slow; the others failed for a reason.
+            selection.reportFailure(failed.backend, why);
+        }
+        Endpoint next = failed.next != null ? failed.next : nextBackend();
+        if (next != null) {
+            retriesLeft--;
+            send(next);
+            return;
+        }
+        int status = failure instanceof TimeoutException ? HttpServletResponse.SC_GATEWAY_TIMEOUT
+                : HttpServletResponse.SC_BAD_GATEWAY;
+        servlet.sendError(request, response, status, "backend " + failed.backend + " failed: " + why
+                + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
+    }
+
+    static String describe(Throwable failure) {
+        if (failure instanceof HungBackend || failure instanceof RetryableAnswer) {
+            return failure.getMessage();
+        }
+        if (failure instanceof TimeoutException) {
+            return "no complete answer within the exchange timeout";
+        }
+        if (failure instanceof ConnectException) {
+            return "connection refused";
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    }
+
+    /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */
+    private final class Attempt implements Response.Listener {
+        private static final int WAITING = 0;
+        private static final int STARTED = 1;
+        private static final int ABANDONED = 2;
+
+        private final Endpoint backend;
+        private final Request proxyRequest;
+        private final AtomicInteger state = new AtomicInteger(WAITING);
+        private volatile Scheduler.Task timer;
+        private volatile boolean reselectAsked;
+        /** Chosen when an answer is refused so the retry goes where the decision was made. */
+        private volatile Endpoint next;
+
+        Attempt(Endpoint backend, Request proxyRequest) {
+            this.backend = backend;
+            this.proxyRequest = proxyRequest;
+        }
+
+        void armTimer(long millis) {
+            timer = servlet.scheduler().schedule(this::answerOverdue, millis, TimeUnit.MILLISECONDS);
+        }
+
+        /**
+         * The answer has not started in time. A hung backend fails its probe; a busy one answers it. So ask for a
+         * selection, and move on only once selection has taken the backend out of the live ones.
+         */
+        private void answerOverdue() {
+            if (state.get() != WAITING) {
+                return;
+            }
+            if (!selection.current().live().contains(backend)) {
+                if (state.compareAndSet(WAITING, ABANDONED)) {
+                    proxyRequest.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
+                            + " ms and it failed its probe"));
+                }
+                return;
+            }
+            if (!reselectAsked) {
+                reselectAsked = true;
+                selection.reselectSoon();
+            }
+            armTimer(RECHECK_MILLIS);
+        }
+
+        private void cancelTimer() {
+            Scheduler.Task t = timer;
+            if (t != null) {
+                t.cancel();
+            }
+        }
+
+        @Override
+        public void onHeaders(Response answer) {
+            cancelTimer();
+            int status = answer.getStatus();
+            if (status == 502 || status == 503 || status == 504) {
+                Endpoint other = nextBackend();
+                if (other != null && state.compareAndSet(WAITING, ABANDONED)) {
+                    next = other;
+                    answer.abort(new RetryableAnswer("answered " + status));
+                    return;
+                }
+            }
+            if (!state.compareAndSet(WAITING, STARTED)) {
+                return; // abandoned by the timer a moment ago; the abort is on its way
+            }
+            response.setStatus(status);
+            servlet.copyAnswerHeaders(request, response, answer, backend);
+        }
+
+        @Override
+        public void onContent(Response answer, Content.Chunk chunk, Runnable demander) {
+            ByteBuffer content = chunk.getByteBuffer();
+            int length = content.remaining();
+            byte[] bytes;
+            int offset;
+            if (content.hasArray()) {
+                bytes = content.array();
+                offset = content.arrayOffset() + content.position();
+            } else {
+                bytes = new byte[length];
+                content.get(bytes);
+                offset = 0;
+            }
+            chunk.retain();
+            Callback callback = Callback.from(chunk::release, Callback.from(demander, answer::abort));
+            try {
+                response.getOutputStream().write(bytes, offset, length);
+                callback.succeeded();
+            } catch (Throwable x) {
+                callback.failed(x);
+            }
+        }
+
+        @Override
+        public void onComplete(Result result) {
+            cancelTimer();
+            if (state.get() == STARTED) {
+                if (result.isSucceeded()) {
+                    servlet.answerComplete(request);
+                } else {
+                    servlet.answerBroken(request, response, result.getResponse(), result.getFailure());
+                }
+                return;
+            }
+            // Nothing reached the client yet (even if an abandoned answer completed meanwhile): try elsewhere.
+            state.set(ABANDONED);
+            Throwable failure = result.getFailure() != null ? result.getFailure()
+                    : new RetryableAnswer("answer abandoned");
+            retryOrFail(this, failure);
+        }
+    }
+
+    /** The backend did not start its answer in time and selection found it dead. */
+    static final class HungBackend extends TimeoutException {
+        HungBackend(String message) {
+            super(message);
+        }
+    }
+
+    /** A 502, 503 or 504 answer that another backend may do better on. */
+    static final class RetryableAnswer extends Exception {
+        RetryableAnswer(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
