@@ -86,9 +86,10 @@ public final class Selector implements Managed, SelectionSource {
     }
 
     @Override
-    public void start() {
-        // The first selection runs before the server accepts requests, so a fresh start does not answer 503.
-        runGuarded();
+    public void start() throws Exception {
+        // The first selection runs before the server accepts requests, so a fresh start does not answer 503. It runs
+        // on the selector thread like every other: selections never overlap.
+        executor.submit(this::runGuarded).get();
         long millis = interval.toMillis();
         executor.scheduleWithFixedDelay(this::runGuarded, millis, millis, TimeUnit.MILLISECONDS);
     }
