@@ -4,7 +4,11 @@ import io.mpp.discovery.Endpoint;
 import io.mpp.selection.SelectionSource;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.EOFException;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -95,6 +99,7 @@ final class Exchange {
                 + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
     }
 
+    /** A short reason for logs and error answers (Jetty's own messages carry whole connection dumps). */
     static String describe(Throwable failure) {
         if (failure instanceof HungBackend || failure instanceof RetryableAnswer) {
             return failure.getMessage();
@@ -105,8 +110,16 @@ final class Exchange {
         if (failure instanceof ConnectException) {
             return "connection refused";
         }
-        String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        if (failure instanceof SocketTimeoutException) {
+            return "connect timeout";
+        }
+        if (failure instanceof EOFException || failure instanceof ClosedChannelException) {
+            return "connection closed before the answer";
+        }
+        if (failure instanceof IOException) {
+            return "connection broken (" + failure.getClass().getSimpleName() + ")";
+        }
+        return failure.getClass().getSimpleName();
     }
 
     /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */

@@ -47,6 +47,8 @@ public class RoutingProxyServlet extends ProxyServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Endpoint backend = selection.current().pick();
         if (backend == null) {
+            // Look again soon rather than at the next interval: a backend may be back.
+            selection.reselectSoon();
             onProxyRewriteFailed(request, response);
             return;
         }

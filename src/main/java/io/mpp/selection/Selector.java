@@ -184,7 +184,8 @@ public final class Selector implements Managed, SelectionSource {
     }
 
     private void report(Selection previous, Selection next) {
-        if (previous.serving().equals(next.serving()) && previous.satisfied() == next.satisfied()) {
+        boolean first = previous.candidates().isEmpty() && !next.candidates().isEmpty();
+        if (!first && previous.serving().equals(next.serving()) && previous.satisfied() == next.satisfied()) {
             LOG.debug("selection unchanged: {}", next.serving());
             return;
         }
