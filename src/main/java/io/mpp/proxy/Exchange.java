@@ -20,7 +20,6 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One client request on its way through mpp: one attempt at a time, and a new attempt on another backend when one
@@ -28,9 +27,6 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * backend's answer has started, it streams to the client and is never retried.
  */
 final class Exchange {
-
-    /** How often a request whose answer is overdue looks again whether selection has found its backend dead. */
-    private static final long RECHECK_MILLIS = 100;
 
     private final RoutingProxyServlet servlet;
     private final SelectionSource selection;
@@ -67,8 +63,8 @@ final class Exchange {
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         Request proxyRequest = servlet.newBackendRequest(request, backend, body);
         proxyRequest.timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS);
-        Attempt attempt = new Attempt(backend, proxyRequest);
-        attempt.armTimer(policy.headersTimeout().toMillis());
+        Attempt attempt = new Attempt(backend, proxyRequest, System.nanoTime() + policy.headersTimeout().toNanos());
+        servlet.watchdog().watch(attempt);
         proxyRequest.send(attempt);
     }
 
@@ -123,60 +119,54 @@ final class Exchange {
     }
 
     /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */
-    private final class Attempt implements Response.Listener {
+    private final class Attempt implements Response.Listener, AnswerWatchdog.Watched {
         private static final int WAITING = 0;
         private static final int STARTED = 1;
         private static final int ABANDONED = 2;
 
         private final Endpoint backend;
         private final Request proxyRequest;
+        private final long deadline;
         private final AtomicInteger state = new AtomicInteger(WAITING);
-        private volatile Scheduler.Task timer;
         private volatile boolean reselectAsked;
         /** Chosen when an answer is refused so the retry goes where the decision was made. */
         private volatile Endpoint next;
 
-        Attempt(Endpoint backend, Request proxyRequest) {
+        Attempt(Endpoint backend, Request proxyRequest, long deadline) {
             this.backend = backend;
             this.proxyRequest = proxyRequest;
+            this.deadline = deadline;
         }
 
-        void armTimer(long millis) {
-            timer = servlet.scheduler().schedule(this::answerOverdue, millis, TimeUnit.MILLISECONDS);
+        @Override
+        public boolean waiting() {
+            return state.get() == WAITING;
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
         }
 
         /**
          * The answer has not started in time. A hung backend fails its probe; a busy one answers it. So ask for a
          * selection, and move on only once selection has taken the backend out of the live ones.
          */
-        private void answerOverdue() {
-            if (state.get() != WAITING) {
-                return;
-            }
+        @Override
+        public void overdue() {
             if (!selection.current().live().contains(backend)) {
                 if (state.compareAndSet(WAITING, ABANDONED)) {
                     proxyRequest.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
                             + " ms and it failed its probe"));
                 }
-                return;
-            }
-            if (!reselectAsked) {
+            } else if (!reselectAsked) {
                 reselectAsked = true;
                 selection.reselectSoon();
-            }
-            armTimer(RECHECK_MILLIS);
-        }
-
-        private void cancelTimer() {
-            Scheduler.Task t = timer;
-            if (t != null) {
-                t.cancel();
             }
         }
 
         @Override
         public void onHeaders(Response answer) {
-            cancelTimer();
             int status = answer.getStatus();
             if (status == 502 || status == 503 || status == 504) {
                 Endpoint other = nextBackend();
@@ -187,7 +177,7 @@ final class Exchange {
                 }
             }
             if (!state.compareAndSet(WAITING, STARTED)) {
-                return; // abandoned by the timer a moment ago; the abort is on its way
+                return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
             response.setStatus(status);
             servlet.copyAnswerHeaders(request, response, answer, backend);
@@ -219,7 +209,6 @@ final class Exchange {
 
         @Override
         public void onComplete(Result result) {
-            cancelTimer();
             if (state.get() == STARTED) {
                 if (result.isSucceeded()) {
                     servlet.answerComplete(request);

@@ -15,7 +15,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
@@ -29,6 +28,7 @@ public class RoutingProxyServlet extends ProxyServlet {
     private final SelectionSource selection;
     private final Duration connectTimeout;
     private final RetryPolicy policy;
+    private AnswerWatchdog watchdog;
 
     public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy) {
         this.selection = selection;
@@ -95,8 +95,22 @@ public class RoutingProxyServlet extends ProxyServlet {
         return sb.toString();
     }
 
-    Scheduler scheduler() {
-        return getHttpClient().getScheduler();
+    AnswerWatchdog watchdog() {
+        return watchdog;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        watchdog = new AnswerWatchdog(policy.headersTimeout());
+    }
+
+    @Override
+    public void destroy() {
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        super.destroy();
     }
 
     @Override
