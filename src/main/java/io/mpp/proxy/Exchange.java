@@ -56,10 +56,13 @@ final class Exchange {
     }
 
     private void send(Endpoint backend) {
-        List<Endpoint> now = new ArrayList<>(tried.size() + 1);
-        now.addAll(tried);
-        now.add(backend);
-        tried = List.copyOf(now);
+        if (tried.isEmpty()) {
+            tried = List.of(backend);
+        } else {
+            List<Endpoint> now = new ArrayList<>(tried);
+            now.add(backend);
+            tried = List.copyOf(now);
+        }
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
         Request proxyRequest = servlet.newBackendRequest(request, backend, body);
         proxyRequest.timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS);
