@@ -26,8 +26,6 @@ public class ProxyFactory {
      * How long a backend may take to start its answer before mpp suspects it is hung and asks selection to probe
      * it; the request moves to another backend once selection finds this one dead. Slow queries are not cut.
      */
-    @JsonDeserialize(using = GoDurationDeserializer.class)
-    @JsonProperty
     private Duration headersTimeout = Duration.ofSeconds(3);
 
     /** Further attempts on other backends when one fails before its answer started. */
@@ -37,7 +35,6 @@ public class ProxyFactory {
     private int maxRetries = 2;
 
     /** Request bodies up to this size are kept so the request can be retried; larger ones stream once. */
-    @JsonProperty
     private DataSize retryBodyLimit = DataSize.mebibytes(1);
 
     /** How long an idle connection to a backend is kept, and the longest silence within an answer. */
@@ -62,28 +59,40 @@ public class ProxyFactory {
         return idleTimeout;
     }
 
+    @JsonProperty
     public Duration getHeadersTimeout() {
         return headersTimeout;
+    }
+
+    /** Checked here so a wrong value fails at start, with the setting's path in the message. */
+    @JsonProperty
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    public void setHeadersTimeout(Duration headersTimeout) {
+        if (headersTimeout.toMillis() < 10) {
+            throw new IllegalArgumentException("must be at least 10ms, got " + headersTimeout.toMillis() + "ms");
+        }
+        this.headersTimeout = headersTimeout;
     }
 
     public int getMaxRetries() {
         return maxRetries;
     }
 
+    @JsonProperty
     public DataSize getRetryBodyLimit() {
         return retryBodyLimit;
     }
 
-    /** @throws IllegalArgumentException naming the setting, when a value cannot work */
-    public RetryPolicy retryPolicy() {
-        if (headersTimeout.toMillis() < 10) {
-            throw new IllegalArgumentException("proxy.headersTimeout (MPP_HEADERS_TIMEOUT) must be at least 10ms, got "
-                    + headersTimeout.toMillis() + "ms");
-        }
-        if (retryBodyLimit.toBytes() > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("proxy.retryBodyLimit (MPP_RETRY_BODY_LIMIT) must be below 2GiB, got "
+    @JsonProperty
+    public void setRetryBodyLimit(DataSize retryBodyLimit) {
+        if (retryBodyLimit.toBytes() > 256L * 1024 * 1024) {
+            throw new IllegalArgumentException("must be at most 256MiB (it is held in memory per request), got "
                     + retryBodyLimit);
         }
+        this.retryBodyLimit = retryBodyLimit;
+    }
+
+    public RetryPolicy retryPolicy() {
         return new RetryPolicy(maxRetries, retryBodyLimit.toBytes(), headersTimeout, responseTimeout);
     }
 
