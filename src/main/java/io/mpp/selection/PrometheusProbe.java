@@ -12,13 +12,15 @@ import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
 
 /**
- * Probes a Prometheus backend with two concurrent requests, each bounded by the probe timeout: the instant query
+ * Probes a Prometheus backend with two concurrent requests, each bounded by the probe timeout: an instant query over
  * {@code up} decides whether it is live (a process that accepts connections but cannot query is of no use to
  * clients), and one fetch of {@code /metrics} gives the facts the strategies rank by.
  */
 public final class PrometheusProbe implements BackendProbe {
 
-    private static final int MAX_QUERY_BODY = 4 * 1024 * 1024;
+    /** Evaluates over the {@code up} series like the original's probe, but answers one sample however many targets. */
+    static final String LIVENESS_QUERY = "count(up)";
+    private static final int MAX_QUERY_BODY = 1024 * 1024;
     private static final int MAX_METRICS_BODY = 32 * 1024 * 1024;
     /** The text format; a newer Prometheus would otherwise be free to choose another. */
     private static final String METRICS_ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
@@ -33,10 +35,11 @@ public final class PrometheusProbe implements BackendProbe {
 
     @Override
     public CompletableFuture<Candidate> probe(Endpoint endpoint) {
-        CompletableFuture<String> liveness = fetch(endpoint.url() + "/api/v1/query?query=up", null, MAX_QUERY_BODY)
+        CompletableFuture<String> liveness = fetch(endpoint.url() + "/api/v1/query?query=" + LIVENESS_QUERY, null,
+                MAX_QUERY_BODY)
                 .thenApply(body -> body.contains("\"status\":\"success\"") ? null
-                        : "query 'up' did not answer success")
-                .exceptionally(failure -> "query 'up': " + describe(failure));
+                        : "query '" + LIVENESS_QUERY + "' did not answer success")
+                .exceptionally(failure -> "query '" + LIVENESS_QUERY + "': " + describe(failure));
         CompletableFuture<BackendFacts> facts = fetch(endpoint.url() + "/metrics", METRICS_ACCEPT, MAX_METRICS_BODY)
                 .thenApply(body -> BackendFacts.from(Exposition.parse(body)))
                 .exceptionally(failure -> BackendFacts.unknown("/metrics: " + describe(failure)));

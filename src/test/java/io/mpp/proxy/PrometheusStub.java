@@ -20,6 +20,7 @@ import com.github.tomakehurst.wiremock.client.WireMock;
  */
 final class PrometheusStub implements AutoCloseable {
 
+    static final String LIVENESS = "count(up)";
     static final String UP = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
 
     final WireMockServer server;
@@ -32,7 +33,7 @@ final class PrometheusStub implements AutoCloseable {
 
     /** The probe answers, optionally delayed (a hung backend answers nothing in time). */
     void answerProbes(double samples, int delayMillis) {
-        server.stubFor(probe(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", equalTo("up")),
+        server.stubFor(probe(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", equalTo(LIVENESS)),
                 aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(UP), delayMillis));
         server.stubFor(probe(get(urlPathEqualTo("/metrics")), aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/plain; version=0.0.4")
@@ -56,7 +57,9 @@ final class PrometheusStub implements AutoCloseable {
     /** Client requests this backend received (probes left out). */
     int requests() {
         return (int) server.findAll(anyRequestedFor(anyUrl())).stream()
-                .filter(r -> !r.getUrl().equals("/metrics") && !r.getUrl().equals("/api/v1/query?query=up"))
+                .filter(r -> !r.getUrl().equals("/metrics") && !(r.getMethod().getName().equals("GET")
+                        && LIVENESS.equals(r.queryParameter("query").isPresent() ? r.queryParameter("query").firstValue()
+                        : null)))
                 .count();
     }
 

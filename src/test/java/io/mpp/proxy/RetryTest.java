@@ -67,9 +67,10 @@ class RetryTest {
                 ConfigOverride.config("selection.interval", "1h")), Arrays.stream(overrides))
                 .toArray(ConfigOverride[]::new);
         mpp = MppServer.start(all);
-        // The stubs answer query=up like a probe, without counting it as a client request.
+        // The stubs answer the liveness query like a probe, without counting it as a client request.
         Await.until(Duration.ofSeconds(30), "mpp to serve from the stub with the most data", () -> {
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query?query=up"))
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url()
+                            + "/api/v1/query?query=count%28up%29"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             return r.statusCode() == 200 && backends.get(0).url().equals(servedBy(r));
         });
