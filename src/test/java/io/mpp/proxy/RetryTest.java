@@ -158,6 +158,36 @@ class RetryTest {
     }
 
     @Test
+    void chunkedBodiesAreRetriedWithinTheBoundAndStreamedWholeBeyondIt() throws Exception {
+        PrometheusStub failing = stub(1000);
+        PrometheusStub good = stub(10);
+        failing.answerRequests(aResponse().withStatus(503).withBody("busy"));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(failing, good), ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+
+        String small = "query=" + "s".repeat(500);
+        HttpResponse<String> retried = postChunked(small);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        good.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(small)));
+
+        // Past the bound: what was read ahead and the rest of the stream reach the backend as one body.
+        String large = "query=" + "0123456789".repeat(1000);
+        HttpResponse<String> once = postChunked(large);
+        assertThat(once.statusCode()).isEqualTo(503);
+        failing.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(large)));
+        good.server.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(large)));
+    }
+
+    private HttpResponse<String> postChunked(String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query"))
+                .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void atMostTwoRetriesThenTheLastAnswerPassesThrough() throws Exception {
         List<PrometheusStub> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
