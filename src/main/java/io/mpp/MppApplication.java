@@ -12,7 +12,7 @@ import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
 import io.mpp.proxy.RoutingProxyServlet;
-import io.mpp.selection.QueryProbe;
+import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
 import io.mpp.selection.Selector;
@@ -80,12 +80,13 @@ public class MppApplication extends Application<MppConfiguration> {
         probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());
         environment.lifecycle().manage(probeClient);
         Selector selector = new Selector(new CompositeLocator(locators, Clock.systemUTC()),
-                new QueryProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
-                selection.getInterval(), Clock.systemUTC());
+                new PrometheusProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
+                selection.getInterval(), selection.getProbeTimeout().plusSeconds(1), Clock.systemUTC());
         reselect.bind(selector);
         environment.lifecycle().manage(selector);
 
-        RoutingProxyServlet proxy = new RoutingProxyServlet(selector::current, config.getProxy().getConnectTimeout());
+        RoutingProxyServlet proxy = new RoutingProxyServlet(selector, config.getProxy().getConnectTimeout(),
+                config.getProxy().retryPolicy());
         ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
         registration.setInitParameters(config.getProxy().servletParameters());
         registration.setAsyncSupported(true);

@@ -2,6 +2,7 @@ package io.mpp.proxy;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.dropwizard.util.DataSize;
 import io.mpp.util.GoDurationDeserializer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -20,6 +21,21 @@ public class ProxyFactory {
     @JsonDeserialize(using = GoDurationDeserializer.class)
     @JsonProperty
     private Duration responseTimeout = Duration.ofMinutes(2);
+
+    /**
+     * How long a backend may take to start its answer before mpp suspects it is hung and asks selection to probe
+     * it; the request moves to another backend once selection finds this one dead. Slow queries are not cut.
+     */
+    private Duration headersTimeout = Duration.ofSeconds(3);
+
+    /** Further attempts on other backends when one fails before its answer started. */
+    @Min(0)
+    @Max(10)
+    @JsonProperty
+    private int maxRetries = 2;
+
+    /** Request bodies up to this size are kept so the request can be retried; larger ones stream once. */
+    private DataSize retryBodyLimit = DataSize.mebibytes(1);
 
     /** How long an idle connection to a backend is kept, and the longest silence within an answer. */
     @JsonDeserialize(using = GoDurationDeserializer.class)
@@ -41,6 +57,43 @@ public class ProxyFactory {
 
     public Duration getIdleTimeout() {
         return idleTimeout;
+    }
+
+    @JsonProperty
+    public Duration getHeadersTimeout() {
+        return headersTimeout;
+    }
+
+    /** Checked here so a wrong value fails at start, with the setting's path in the message. */
+    @JsonProperty
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    public void setHeadersTimeout(Duration headersTimeout) {
+        if (headersTimeout.toMillis() < 10) {
+            throw new IllegalArgumentException("must be at least 10ms, got " + headersTimeout.toMillis() + "ms");
+        }
+        this.headersTimeout = headersTimeout;
+    }
+
+    public int getMaxRetries() {
+        return maxRetries;
+    }
+
+    @JsonProperty
+    public DataSize getRetryBodyLimit() {
+        return retryBodyLimit;
+    }
+
+    @JsonProperty
+    public void setRetryBodyLimit(DataSize retryBodyLimit) {
+        if (retryBodyLimit.toBytes() > 256L * 1024 * 1024) {
+            throw new IllegalArgumentException("must be at most 256MiB (it is held in memory per request), got "
+                    + retryBodyLimit);
+        }
+        this.retryBodyLimit = retryBodyLimit;
+    }
+
+    public RetryPolicy retryPolicy() {
+        return new RetryPolicy(maxRetries, retryBodyLimit.toBytes(), headersTimeout, responseTimeout);
     }
 
     public int getMaxConnectionsPerBackend() {

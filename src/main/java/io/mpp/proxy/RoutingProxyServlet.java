@@ -1,7 +1,8 @@
 package io.mpp.proxy;
 
 import io.mpp.discovery.Endpoint;
-import io.mpp.selection.Selection;
+import io.mpp.selection.SelectionSource;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -9,7 +10,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.function.Supplier;
+import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -19,19 +20,22 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
- * through Jetty's proxy. The answer carries {@code MPP.ServedBy}.
+ * through Jetty's proxy client, moving a request that fails before its answer started to another backend (see
+ * {@link Exchange}). The answer carries {@code MPP.ServedBy}.
  */
 public class RoutingProxyServlet extends ProxyServlet {
 
     public static final String SERVED_BY = "MPP.ServedBy";
-    private static final String BACKEND = RoutingProxyServlet.class.getName() + ".backend";
 
-    private final Supplier<Selection> selection;
+    private final SelectionSource selection;
     private final Duration connectTimeout;
+    private final RetryPolicy policy;
+    private AnswerWatchdog watchdog;
 
-    public RoutingProxyServlet(Supplier<Selection> selection, Duration connectTimeout) {
+    public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy) {
         this.selection = selection;
         this.connectTimeout = connectTimeout;
+        this.policy = policy;
     }
 
     @Override
@@ -42,24 +46,73 @@ public class RoutingProxyServlet extends ProxyServlet {
     }
 
     @Override
-    protected String rewriteTarget(HttpServletRequest request) {
-        Endpoint backend = selection.get().pick();
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        Endpoint backend = selection.current().pick();
         if (backend == null) {
-            return null;
+            // Look again soon rather than at the next interval: a backend may be back.
+            selection.reselectSoon();
+            onProxyRewriteFailed(request, response);
+            return;
         }
-        request.setAttribute(BACKEND, backend);
-        return target(backend, request);
+        RequestBody body;
+        try {
+            body = RequestBody.read(request, policy.bodyLimit());
+        } catch (IOException e) {
+            sendError(request, response, HttpServletResponse.SC_BAD_REQUEST, "the request body could not be read: "
+                    + e.getMessage());
+            return;
+        }
+        AsyncContext async = request.startAsync();
+        async.setTimeout(0); // the exchange timeout bounds the backend side
+        new Exchange(this, selection, policy, request, response, body).start(backend);
+    }
+
+    /** A request to one backend with the client's method, path, query, headers and body. */
+    Request newBackendRequest(HttpServletRequest request, Endpoint backend, RequestBody body) {
+        Request proxyRequest = newProxyRequest(request, target(backend, request));
+        copyRequestHeaders(request, proxyRequest);
+        addProxyHeaders(request, proxyRequest);
+        // The body is read already (or streams as it comes): a backend's 100 Continue has no one to go to.
+        proxyRequest.headers(h -> h.remove(HttpHeader.EXPECT));
+        if (body instanceof RequestBody.Buffered buffered) {
+            String type = request.getContentType();
+            proxyRequest.body(type == null ? new BytesRequestContent(buffered.bytes())
+                    : new BytesRequestContent(type, buffered.bytes()));
+        } else if (body instanceof RequestBody.Streamed streamed) {
+            proxyRequest.body(new ProxyInputStreamRequestContent(request, null, proxyRequest, streamed.stream()) {
+            });
+        }
+        return proxyRequest;
     }
 
     static String target(Endpoint backend, HttpServletRequest request) {
         String query = request.getQueryString();
         String uri = request.getRequestURI();
-        StringBuilder sb = new StringBuilder(backend.url().length() + uri.length() + (query == null ? 0 : query.length() + 1));
+        StringBuilder sb = new StringBuilder(backend.url().length() + uri.length()
+                + (query == null ? 0 : query.length() + 1));
         sb.append(backend.url()).append(uri);
         if (query != null) {
             sb.append('?').append(query);
         }
         return sb.toString();
+    }
+
+    AnswerWatchdog watchdog() {
+        return watchdog;
+    }
+
+    @Override
+    public void init() throws ServletException {
+        super.init();
+        watchdog = new AnswerWatchdog(policy.headersTimeout());
+    }
+
+    @Override
+    public void destroy() {
+        if (watchdog != null) {
+            watchdog.close();
+        }
+        super.destroy();
     }
 
     @Override
@@ -73,13 +126,36 @@ public class RoutingProxyServlet extends ProxyServlet {
         ForwardedHeaders.add(clientRequest, proxyRequest);
     }
 
-    @Override
-    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
-                                           Response serverResponse) {
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
-        Endpoint backend = (Endpoint) clientRequest.getAttribute(BACKEND);
-        if (backend != null) {
-            proxyResponse.setHeader(SERVED_BY, backend.url());
+    void copyAnswerHeaders(HttpServletRequest request, HttpServletResponse response, Response answer,
+                           Endpoint backend) {
+        onServerResponseHeaders(request, response, answer);
+        response.setHeader(SERVED_BY, backend.url());
+    }
+
+    void answerComplete(HttpServletRequest request) {
+        onProxyResponseSuccess(request, null, null);
+    }
+
+    void answerBroken(HttpServletRequest request, HttpServletResponse response, Response answer, Throwable failure) {
+        onProxyResponseFailure(request, response, answer, failure);
+    }
+
+    /** Ends the exchange with a Prometheus-style error, or cuts the connection when the answer had started. */
+    void sendError(HttpServletRequest request, HttpServletResponse response, int status, String message) {
+        try {
+            if (response.isCommitted()) {
+                super.sendProxyResponseError(request, response, status);
+                return;
+            }
+            response.reset();
+            response.setHeader(HttpHeader.CONNECTION.asString(), "close");
+            String type = status == HttpServletResponse.SC_GATEWAY_TIMEOUT ? "timeout"
+                    : status == HttpServletResponse.SC_BAD_REQUEST ? "bad_data" : "unavailable";
+            PrometheusErrors.send(response, status, type, message);
+        } finally {
+            if (request.isAsyncStarted()) {
+                request.getAsyncContext().complete();
+            }
         }
     }
 
@@ -100,23 +176,7 @@ public class RoutingProxyServlet extends ProxyServlet {
     @Override
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           int status) {
-        if (proxyResponse.isCommitted()) {
-            // The answer had started: all we can do is cut it so the client sees it is incomplete.
-            super.sendProxyResponseError(clientRequest, proxyResponse, status);
-            return;
-        }
-        try {
-            proxyResponse.resetBuffer();
-            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), "close");
-            Endpoint backend = (Endpoint) clientRequest.getAttribute(BACKEND);
-            String reason = status == HttpServletResponse.SC_GATEWAY_TIMEOUT ? "timeout" : "unavailable";
-            PrometheusErrors.send(proxyResponse, status, reason,
-                    "backend " + (backend == null ? "?" : backend.url()) + " failed to answer (" + status + ")");
-        } finally {
-            if (clientRequest.isAsyncStarted()) {
-                clientRequest.getAsyncContext().complete();
-            }
-        }
+        sendError(clientRequest, proxyResponse, status, "the backend's answer broke off (" + status + ")");
     }
 
     /** Writes the error envelope Prometheus clients understand. */
@@ -129,12 +189,27 @@ public class RoutingProxyServlet extends ProxyServlet {
                 response.setStatus(status);
                 response.setContentType("application/json");
                 byte[] body = ("{\"status\":\"error\",\"errorType\":\"" + errorType + "\",\"error\":\""
-                        + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}").getBytes(StandardCharsets.UTF_8);
+                        + jsonEscaped(message) + "\"}").getBytes(StandardCharsets.UTF_8);
                 response.setContentLength(body.length);
                 response.getOutputStream().write(body);
             } catch (IOException e) {
                 // The client went away; nothing left to tell it.
             }
+        }
+
+        static String jsonEscaped(String text) {
+            StringBuilder sb = new StringBuilder(text.length() + 8);
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                if (c == '"' || c == '\\') {
+                    sb.append('\\').append(c);
+                } else if (c < 0x20) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+            return sb.toString();
         }
     }
 }

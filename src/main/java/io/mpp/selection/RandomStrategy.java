@@ -1,13 +1,21 @@
 package io.mpp.selection;
 
+import java.time.Instant;
 import java.util.List;
 
 /** {@code random}: every live backend serves; each request picks one at random. */
 public final class RandomStrategy implements Strategy {
 
+    private static final Reading NOT_COMPARED = Reading.missing("random compares nothing");
+
     @Override
     public String describe() {
         return "random";
+    }
+
+    @Override
+    public Reading measure(Candidate candidate, Instant now) {
+        return NOT_COMPARED;
     }
 
     @Override

@@ -2,16 +2,19 @@ package io.mpp.selection;
 
 import io.mpp.discovery.Endpoint;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One immutable outcome of a selection, swapped atomically by the {@link Selector}. Requests read it without locks.
  *
- * @param serving    the backends the strategy chose; one of them answers each request
- * @param live       every live backend, for when the strategy chose none (and, later, for retries)
- * @param candidates everything discovered, with probe results, for the status page
- * @param satisfied  false when no backend met the strategy and the live ones serve instead
+ * @param serving    the backends requests go to; one of them answers each request
+ * @param live       every live backend: where a request goes when the serving ones failed it
+ * @param candidates everything discovered, with probe results and the strategy's measured value, for the status page
+ * @param at         when the probes behind it ran
+ * @param satisfied  false when no live backend met the strategy and all live ones serve instead
  */
 public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candidate> candidates, Instant at,
                         boolean satisfied) {
@@ -38,5 +41,38 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
             case 1 -> s.get(0);
             default -> s.get(ThreadLocalRandom.current().nextInt(s.size()));
         };
+    }
+
+    /**
+     * A backend for a retry: a serving one not tried yet, else any live one not tried yet; null when every one was
+     * tried.
+     */
+    public Endpoint pickOther(Collection<Endpoint> tried) {
+        Endpoint next = pickAmong(serving, tried);
+        return next != null ? next : pickAmong(live, tried);
+    }
+
+    private static Endpoint pickAmong(List<Endpoint> backends, Collection<Endpoint> tried) {
+        List<Endpoint> left = new ArrayList<>(backends.size());
+        for (Endpoint e : backends) {
+            if (!tried.contains(e)) {
+                left.add(e);
+            }
+        }
+        return left.isEmpty() ? null : left.get(ThreadLocalRandom.current().nextInt(left.size()));
+    }
+
+    /**
+     * This selection with a backend that just failed a request taken out. When it was the only serving one, the
+     * other live ones serve (not satisfied) until the next selection decides.
+     */
+    public Selection without(Endpoint failed) {
+        if (!live.contains(failed) && !serving.contains(failed)) {
+            return this;
+        }
+        List<Endpoint> nowLive = live.stream().filter(e -> !e.equals(failed)).toList();
+        List<Endpoint> nowServing = serving.stream().filter(e -> !e.equals(failed)).toList();
+        boolean stillSatisfied = satisfied && !nowServing.isEmpty();
+        return new Selection(nowServing.isEmpty() ? nowLive : nowServing, nowLive, candidates, at, stillSatisfied);
     }
 }

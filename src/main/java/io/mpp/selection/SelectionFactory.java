@@ -9,8 +9,8 @@ import java.time.Duration;
 /** How backends are chosen: the routing strategy and how often it is re-run. */
 public class SelectionFactory {
 
-    private String routingStrategy = "random";
-    private Strategy strategy = new RandomStrategy();
+    private String routingStrategy = "single-most-data";
+    private Strategy strategy = new SingleMostDataStrategy();
 
     @JsonDeserialize(using = GoDurationDeserializer.class)
     private Duration interval = Duration.ofSeconds(10);

@@ -5,13 +5,18 @@ import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Endpoint;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,26 +24,43 @@ import org.slf4j.LoggerFactory;
  * Runs selection on its own thread: at start, every interval, and promptly when asked (coalesced). Publishes an
  * immutable {@link Selection} that request threads read without locking and without ever waiting on a probe.
  */
-public final class Selector implements Managed {
+public final class Selector implements Managed, SelectionSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(Selector.class);
+
+    /** Prompt selections are this far apart at least, so a stream of failing requests cannot keep probes running. */
+    static final Duration MIN_GAP = Duration.ofMillis(200);
+
+    /** A request failure seen at a moment of {@link System#nanoTime()}. */
+    private record Failure(long at, String why) {
+    }
 
     private final CompositeLocator locator;
     private final BackendProbe probe;
     private final Strategy strategy;
     private final Duration interval;
+    private final Duration probeDeadline;
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean reselectPending = new AtomicBoolean();
-    private volatile Selection current;
+    private final AtomicReference<Selection> current;
+    /** Backends that failed a request, until a selection that started after the failure has judged them. */
+    private final Map<Endpoint, Failure> failures = new ConcurrentHashMap<>();
+    private volatile long lastRunStart = System.nanoTime() - MIN_GAP.toNanos();
 
-    public Selector(CompositeLocator locator, BackendProbe probe, Strategy strategy, Duration interval, Clock clock) {
+    /**
+     * @param probeDeadline the longest a probe may take; a probe that overruns it (it should not: each has its own
+     *                      timeout) counts as a failed one, so nothing can stall selection
+     */
+    public Selector(CompositeLocator locator, BackendProbe probe, Strategy strategy, Duration interval,
+                    Duration probeDeadline, Clock clock) {
         this.locator = locator;
         this.probe = probe;
         this.strategy = strategy;
         this.interval = interval;
+        this.probeDeadline = probeDeadline;
         this.clock = clock;
-        this.current = Selection.empty(clock.instant());
+        this.current = new AtomicReference<>(Selection.empty(clock.instant()));
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mpp-selector");
             t.setDaemon(true);
@@ -46,9 +68,9 @@ public final class Selector implements Managed {
         });
     }
 
-    /** The selection in force; never null. */
+    @Override
     public Selection current() {
-        return current;
+        return current.get();
     }
 
     public Strategy strategy() {
@@ -64,9 +86,10 @@ public final class Selector implements Managed {
     }
 
     @Override
-    public void start() {
-        // The first selection runs before the server accepts requests, so a fresh start does not answer 503.
-        runGuarded();
+    public void start() throws Exception {
+        // The first selection runs before the server accepts requests, so a fresh start does not answer 503. It runs
+        // on the selector thread like every other: selections never overlap.
+        executor.submit(this::runGuarded).get();
         long millis = interval.toMillis();
         executor.scheduleWithFixedDelay(this::runGuarded, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -76,19 +99,32 @@ public final class Selector implements Managed {
         executor.shutdownNow();
     }
 
-    /** Asks for a selection soon, off the caller's thread; many requests before it runs make one selection. */
+    @Override
     public void reselectSoon() {
         if (reselectPending.compareAndSet(false, true)) {
+            long wait = Math.max(0, lastRunStart + MIN_GAP.toNanos() - System.nanoTime());
             try {
-                executor.execute(this::runGuarded);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+                executor.schedule(this::runGuarded, wait, TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
                 reselectPending.set(false); // stopping
             }
         }
     }
 
+    @Override
+    public void reportFailure(Endpoint backend, String why) {
+        failures.put(backend, new Failure(System.nanoTime(), why));
+        Selection before = current.getAndUpdate(s -> s.without(backend));
+        if (before.live().contains(backend) || before.serving().contains(backend)) {
+            LOG.warn("backend {} failed a request ({}): out of rotation until a selection finds it live again",
+                    backend, why);
+        }
+        reselectSoon();
+    }
+
     private void runGuarded() {
         reselectPending.set(false);
+        lastRunStart = System.nanoTime();
         try {
             selectOnce();
         } catch (RuntimeException e) {
@@ -97,30 +133,59 @@ public final class Selector implements Managed {
         }
     }
 
-    /** One selection: discover, probe all candidates concurrently, apply the strategy, publish. */
+    /** One selection: discover, probe all candidates concurrently, measure, apply the strategy, publish. */
     Selection selectOnce() {
+        long started = System.nanoTime();
         List<Endpoint> endpoints = locator.locate();
         List<CompletableFuture<Candidate>> probes = new ArrayList<>(endpoints.size());
         for (Endpoint endpoint : endpoints) {
-            probes.add(probe.probe(endpoint));
+            probes.add(probeGuarded(endpoint));
         }
+        Instant now = clock.instant();
         List<Candidate> candidates = new ArrayList<>(probes.size());
         for (CompletableFuture<Candidate> p : probes) {
-            candidates.add(p.join()); // each probe completes within its own timeout
+            Candidate c = p.join(); // completes within probeDeadline
+            Failure failure = failures.get(c.endpoint());
+            if (c.live() && failure != null && failure.at() > started) {
+                // It failed a request while we probed it: the request saw it last.
+                c = Candidate.down(c.endpoint(), "failed a request: " + failure.why());
+            }
+            candidates.add(c.live() ? c.withMeasured(strategy.measure(c, now)) : c);
         }
         List<Candidate> live = candidates.stream().filter(Candidate::live).toList();
         List<Candidate> chosen = live.isEmpty() ? List.of() : strategy.choose(live);
         boolean satisfied = !chosen.isEmpty();
         List<Endpoint> serving = (satisfied ? chosen : live).stream().map(Candidate::endpoint).toList();
-        Selection next = new Selection(serving, live.stream().map(Candidate::endpoint).toList(), candidates,
-                clock.instant(), satisfied);
-        report(current, next);
-        current = next;
-        return next;
+        Selection next = new Selection(serving, live.stream().map(Candidate::endpoint).toList(), candidates, now,
+                satisfied);
+        Selection previous = current.getAndSet(next);
+        // A failure reported after the probes started and after the check above must not be undone by this publish.
+        failures.forEach((backend, failure) -> {
+            if (failure.at() > started) {
+                current.updateAndGet(s -> s.without(backend));
+            } else {
+                failures.remove(backend, failure);
+            }
+        });
+        report(previous, current.get());
+        return current.get();
+    }
+
+    private CompletableFuture<Candidate> probeGuarded(Endpoint endpoint) {
+        CompletableFuture<Candidate> p;
+        try {
+            p = probe.probe(endpoint);
+        } catch (RuntimeException e) {
+            p = CompletableFuture.completedFuture(Candidate.down(endpoint, "probe failed: " + e));
+        }
+        return p.completeOnTimeout(Candidate.down(endpoint, "probe did not finish within "
+                        + probeDeadline.toMillis() + " ms"), probeDeadline.toMillis(), TimeUnit.MILLISECONDS)
+                .exceptionally(e -> Candidate.down(endpoint, "probe failed: " + e));
     }
 
     private void report(Selection previous, Selection next) {
-        if (previous.serving().equals(next.serving()) && previous.satisfied() == next.satisfied()) {
+        boolean first = previous.candidates().isEmpty() && !next.candidates().isEmpty();
+        if (!first && previous.serving().equals(next.serving()) && previous.satisfied() == next.satisfied()) {
             LOG.debug("selection unchanged: {}", next.serving());
             return;
         }
@@ -128,11 +193,22 @@ public final class Selector implements Managed {
             LOG.warn("no live backend among {} candidate(s): requests get 503 until one answers; {}",
                     next.candidates().size(), next.candidates());
         } else if (!next.satisfied()) {
-            LOG.warn("no backend satisfies strategy {}: serving from all live backends {}", strategy.describe(),
-                    next.serving());
+            LOG.warn("no backend satisfies strategy {}: serving from all live backends {}; measured: {}",
+                    strategy.describe(), next.serving(), measuredValues(next));
         } else {
-            LOG.info("selected {} of {} candidate(s) ({}): {}", next.serving().size(), next.candidates().size(),
-                    strategy.describe(), next.serving());
+            LOG.info("selected {} of {} candidate(s) ({}): {}; measured: {}", next.serving().size(),
+                    next.candidates().size(), strategy.describe(), next.serving(), measuredValues(next));
         }
+    }
+
+    private static String measuredValues(Selection s) {
+        StringBuilder sb = new StringBuilder();
+        for (Candidate c : s.candidates()) {
+            if (!sb.isEmpty()) {
+                sb.append(", ");
+            }
+            sb.append(c.endpoint()).append(' ').append(c.measured());
+        }
+        return sb.toString();
     }
 }

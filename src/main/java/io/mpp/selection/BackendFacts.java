@@ -1,0 +1,48 @@
+package io.mpp.selection;
+
+import java.util.List;
+
+/**
+ * What a backend's own {@code /metrics} says about the data it holds.
+ *
+ * @param samples     ingested samples since the backend started (the sum over the metric's series)
+ * @param oldestData  the timestamp, in Unix seconds, of the oldest sample it holds
+ */
+public record BackendFacts(Reading samples, Reading oldestData) {
+
+    /** Prometheus 2.x; one series per sample type in newer versions. */
+    public static final String SAMPLES_2X = "prometheus_tsdb_head_samples_appended_total";
+    /** Prometheus 1.x. */
+    public static final String SAMPLES_1X = "prometheus_local_storage_ingested_samples_total";
+    /** Prometheus 2.x: the lowest timestamp over its blocks and head; far in the future while the TSDB is empty. */
+    public static final String OLDEST_2X = "prometheus_tsdb_lowest_timestamp_seconds";
+
+    public static BackendFacts unknown(String why) {
+        Reading missing = Reading.missing(why);
+        return new BackendFacts(missing, missing);
+    }
+
+    /** Reads the facts from a parsed {@code /metrics}; a metric that is absent gives a reading that says so. */
+    public static BackendFacts from(Exposition.Parsed metrics) {
+        Reading samples = firstPresent(metrics, List.of(SAMPLES_2X, SAMPLES_1X),
+                "exposes neither " + SAMPLES_2X + " (Prometheus 2.x) nor " + SAMPLES_1X + " (1.x)");
+        Reading oldest = firstPresent(metrics, List.of(OLDEST_2X),
+                "does not expose " + OLDEST_2X + " (Prometheus 1.x does not say how far its data reaches back)");
+        return new BackendFacts(samples, oldest);
+    }
+
+    private static Reading firstPresent(Exposition.Parsed metrics, List<String> names, String absent) {
+        for (String name : names) {
+            if (metrics.has(name)) {
+                double value = metrics.sum(name);
+                return Double.isNaN(value) ? Reading.missing(name + " is NaN") : Reading.of(name, value);
+            }
+        }
+        if (!metrics.errors().isEmpty()) {
+            // The metric may be on a line we could not read: say so, it is the likelier cause.
+            return Reading.missing(absent + "; " + metrics.errors().size() + " unreadable line(s), first: "
+                    + metrics.errors().get(0));
+        }
+        return Reading.missing(absent);
+    }
+}

@@ -1,0 +1,95 @@
+package io.mpp.selection;
+
+import io.mpp.discovery.Endpoint;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * Probes a Prometheus backend with two concurrent requests, each bounded by the probe timeout: an instant query over
+ * {@code up} decides whether it is live (a process that accepts connections but cannot query is of no use to
+ * clients), and one fetch of {@code /metrics} gives the facts the strategies rank by.
+ */
+public final class PrometheusProbe implements BackendProbe {
+
+    /** Evaluates over the {@code up} series like the original's probe, but answers one sample however many targets. */
+    static final String LIVENESS_QUERY = "count(up)";
+    private static final int MAX_QUERY_BODY = 1024 * 1024;
+    private static final int MAX_METRICS_BODY = 32 * 1024 * 1024;
+    /** The text format; a newer Prometheus would otherwise be free to choose another. */
+    private static final String METRICS_ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
+
+    private final HttpClient client;
+    private final Duration timeout;
+
+    public PrometheusProbe(HttpClient client, Duration timeout) {
+        this.client = client;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public CompletableFuture<Candidate> probe(Endpoint endpoint) {
+        CompletableFuture<String> liveness = fetch(endpoint.url() + "/api/v1/query?query=" + LIVENESS_QUERY, null,
+                MAX_QUERY_BODY)
+                .thenApply(body -> body.contains("\"status\":\"success\"") ? null
+                        : "query '" + LIVENESS_QUERY + "' did not answer success")
+                .exceptionally(failure -> "query '" + LIVENESS_QUERY + "': " + describe(failure));
+        CompletableFuture<BackendFacts> facts = fetch(endpoint.url() + "/metrics", METRICS_ACCEPT, MAX_METRICS_BODY)
+                .thenApply(body -> BackendFacts.from(Exposition.parse(body)))
+                .exceptionally(failure -> BackendFacts.unknown("/metrics: " + describe(failure)));
+        return liveness.thenCombine(facts, (error, f) -> error == null
+                ? Candidate.live(endpoint, f)
+                : Candidate.down(endpoint, error));
+    }
+
+    /** The body of a 200 answer; completes exceptionally otherwise, always within the timeout. */
+    private CompletableFuture<String> fetch(String url, String accept, int maxBody) {
+        CompletableFuture<String> body = new CompletableFuture<>();
+        try {
+            var request = client.newRequest(url).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (accept != null) {
+                request.headers(h -> h.put(HttpHeader.ACCEPT, accept));
+            }
+            request.send(new BufferingResponseListener(maxBody) {
+                @Override
+                public void onComplete(Result r) {
+                    if (r.isFailed()) {
+                        body.completeExceptionally(r.getFailure());
+                    } else if (r.getResponse().getStatus() != 200) {
+                        body.completeExceptionally(new ProbeException("answered HTTP " + r.getResponse().getStatus()));
+                    } else {
+                        body.complete(getContentAsString(StandardCharsets.UTF_8));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            body.completeExceptionally(e);
+        }
+        return body;
+    }
+
+    private String describe(Throwable failure) {
+        Throwable f = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (f instanceof TimeoutException) {
+            return "no answer within " + timeout.toMillis() + " ms";
+        }
+        if (f instanceof ProbeException) {
+            return f.getMessage();
+        }
+        String message = f.getMessage();
+        return message == null ? f.getClass().getSimpleName() : f.getClass().getSimpleName() + ": " + message;
+    }
+
+    private static final class ProbeException extends RuntimeException {
+        ProbeException(String message) {
+            super(message, null, false, false);
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.mpp.proxy;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import io.dropwizard.testing.ConfigOverride;
+import io.mpp.testing.Await;
+import io.mpp.testing.MppServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Retries and failover of the proxy, through a real mpp, against backends scripted with WireMock. With
+ * {@code single-most-data} the stub with the most samples takes every first attempt.
+ */
+class RetryTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final String OK = "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"2\"]}}";
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private MppServer mpp;
+
+    @AfterEach
+    void close() throws Exception {
+        if (mpp != null) {
+            mpp.close();
+        }
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private PrometheusStub stub(double samples) {
+        PrometheusStub s = new PrometheusStub(samples);
+        open.add(s);
+        return s;
+    }
+
+    private void startMpp(List<PrometheusStub> backends, ConfigOverride... overrides) throws Exception {
+        Path endpoints = dir.resolve("endpoints");
+        Files.writeString(endpoints, backends.stream().map(PrometheusStub::url).collect(Collectors.joining("\n")));
+        ConfigOverride[] all = Stream.concat(Stream.of(
+                ConfigOverride.config("locators[0].path", endpoints.toString()),
+                ConfigOverride.config("selection.routingStrategy", "single-most-data"),
+                ConfigOverride.config("selection.interval", "1h")), Arrays.stream(overrides))
+                .toArray(ConfigOverride[]::new);
+        mpp = MppServer.start(all);
+        // The stubs answer the liveness query like a probe, without counting it as a client request.
+        Await.until(Duration.ofSeconds(30), "mpp to serve from the stub with the most data", () -> {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url()
+                            + "/api/v1/query?query=count%28up%29"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 && backends.get(0).url().equals(servedBy(r));
+        });
+    }
+
+    private HttpResponse<String> query() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query?query=1%2B1"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String servedBy(HttpResponse<?> r) {
+        return r.headers().firstValue("MPP.ServedBy").orElse(null);
+    }
+
+    @Test
+    void answers502503504AreRetriedOnAnotherBackend() throws Exception {
+        for (int status : new int[] {502, 503, 504}) {
+            PrometheusStub failing = stub(1000);
+            PrometheusStub good = stub(10);
+            failing.answerRequests(aResponse().withStatus(status).withBody("{\"status\":\"error\"}"));
+            good.answerRequests(aResponse().withStatus(200).withBody(OK));
+            startMpp(List.of(failing, good));
+
+            HttpResponse<String> r = query();
+            assertThat(r.statusCode()).as("after a %d", status).isEqualTo(200);
+            assertThat(r.body()).isEqualTo(OK);
+            assertThat(servedBy(r)).isEqualTo(good.url());
+            assertThat(failing.requests()).isEqualTo(1);
+            mpp.close();
+            mpp = null;
+        }
+    }
+
+    @Test
+    void otherErrorAnswersPassThroughUntouched() throws Exception {
+        PrometheusStub a = stub(1000);
+        PrometheusStub b = stub(10);
+        a.answerRequests(aResponse().withStatus(422).withBody("{\"status\":\"error\",\"errorType\":\"execution\"}"));
+        startMpp(List.of(a, b));
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).contains("execution");
+        assertThat(b.requests()).isZero();
+    }
+
+    @Test
+    void aPostBodyIsSentAgainOnTheRetry() throws Exception {
+        PrometheusStub failing = stub(1000);
+        PrometheusStub good = stub(10);
+        failing.answerRequests(aResponse().withStatus(503));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(failing, good));
+
+        String form = "query=" + "x".repeat(100_000);
+        HttpResponse<String> r = post(form);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(good.url());
+        failing.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(form)));
+        good.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(form)));
+    }
+
+    @Test
+    void aBodyLargerThanTheBoundIsProxiedOnceWithoutRetry() throws Exception {
+        PrometheusStub failing = stub(1000);
+        PrometheusStub good = stub(10);
+        failing.answerRequests(aResponse().withStatus(503).withBody("busy"));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(failing, good), ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+
+        String form = "query=" + "y".repeat(4096);
+        HttpResponse<String> r = post(form);
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("busy");
+        failing.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(form)));
+        assertThat(good.requests()).isZero();
+
+        HttpResponse<String> small = post("query=up");
+        assertThat(small.statusCode()).as("a body within the bound is retried").isEqualTo(200);
+    }
+
+    @Test
+    void chunkedBodiesAreRetriedWithinTheBoundAndStreamedWholeBeyondIt() throws Exception {
+        PrometheusStub failing = stub(1000);
+        PrometheusStub good = stub(10);
+        failing.answerRequests(aResponse().withStatus(503).withBody("busy"));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(failing, good), ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+
+        String small = "query=" + "s".repeat(500);
+        HttpResponse<String> retried = postChunked(small);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        good.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(small)));
+
+        // Past the bound: what was read ahead and the rest of the stream reach the backend as one body.
+        String large = "query=" + "0123456789".repeat(1000);
+        HttpResponse<String> once = postChunked(large);
+        assertThat(once.statusCode()).isEqualTo(503);
+        failing.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(large)));
+        good.server.verify(0, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(large)));
+    }
+
+    private HttpResponse<String> postChunked(String body) throws Exception {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query"))
+                .version(HttpClient.Version.HTTP_1_1).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void atMostTwoRetriesThenTheLastAnswerPassesThrough() throws Exception {
+        List<PrometheusStub> all = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            PrometheusStub s = stub(1000 - i);
+            s.answerRequests(aResponse().withStatus(503).withBody("busy " + i));
+            all.add(s);
+        }
+        startMpp(all);
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).startsWith("busy ");
+        assertThat(all.stream().mapToInt(PrometheusStub::requests).sum()).as("attempts").isEqualTo(3);
+        assertThat(all.get(0).requests()).as("the first attempt goes to the most data").isEqualTo(1);
+    }
+
+    @Test
+    void anAnswerThatStartedIsNeverRetried() throws Exception {
+        PrometheusStub breaking = stub(1000);
+        PrometheusStub good = stub(10);
+        // Status line and headers, then a broken chunk and a closed connection.
+        breaking.answerRequests(aResponse().withFault(Fault.MALFORMED_RESPONSE_CHUNK));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(breaking, good));
+
+        try {
+            HttpResponse<String> r = query();
+            assertThat(r.statusCode()).as("not a complete success").isNotEqualTo(200);
+        } catch (IOException expected) {
+            // the client saw the answer break off
+        }
+        assertThat(breaking.requests()).isEqualTo(1);
+        assertThat(good.requests()).isZero();
+    }
+
+    @Test
+    void aBrokenConnectionBeforeTheAnswerIsRetriedAndTheBackendLeavesRotation() throws Exception {
+        PrometheusStub broken = stub(1000);
+        PrometheusStub good = stub(10);
+        broken.answerRequests(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(broken, good));
+        // It answers probes no more, so a selection after the failure keeps it out: what the test shows is that
+        // no request goes to it meanwhile.
+        broken.answerProbes(1000, 60_000);
+
+        HttpResponse<String> first = query();
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(servedBy(first)).isEqualTo(good.url());
+        for (int i = 0; i < 20; i++) {
+            assertThat(servedBy(query())).isEqualTo(good.url());
+        }
+        assertThat(broken.requests()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedConnectionIsRetried() throws Exception {
+        PrometheusStub dying = stub(1000);
+        PrometheusStub good = stub(10);
+        dying.answerRequests(aResponse().withStatus(200).withBody(OK));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(dying, good));
+        assertThat(servedBy(query())).isEqualTo(dying.url());
+
+        dying.server.stop();
+        for (int i = 0; i < 20; i++) {
+            HttpResponse<String> r = query();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(servedBy(r)).isEqualTo(good.url());
+        }
+    }
+
+    @Test
+    void withNoOtherBackendTheFailureIsAPrometheusStyleError() throws Exception {
+        PrometheusStub only = stub(1000);
+        only.answerRequests(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        startMpp(List.of(only));
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"backend "
+                + only.url() + " failed: ");
+    }
+
+    @Test
+    void aSlowAnswerFromALiveBackendIsNotCut() throws Exception {
+        PrometheusStub slow = stub(1000);
+        PrometheusStub other = stub(10);
+        slow.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(2000));
+        other.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(slow, other), ConfigOverride.config("proxy.headersTimeout", "200ms"),
+                ConfigOverride.config("selection.probeTimeout", "500ms"));
+        Await.until(Duration.ofSeconds(30), "mpp to serve from the most data",
+                () -> slow.url().equals(servedBy(query())));
+        int before = other.requests();
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(slow.url());
+        assertThat(other.requests()).isEqualTo(before);
+    }
+
+    @Test
+    void aHungBackendIsLeftOnceItsProbeFails() throws Exception {
+        PrometheusStub hung = stub(1000);
+        PrometheusStub good = stub(10);
+        hung.answerRequests(aResponse().withStatus(200).withBody(OK));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(hung, good), ConfigOverride.config("proxy.headersTimeout", "200ms"),
+                ConfigOverride.config("selection.probeTimeout", "500ms"));
+        Await.until(Duration.ofSeconds(20), "mpp to serve from the most data",
+                () -> hung.url().equals(servedBy(query())));
+
+        hung.answerProbes(1000, 60_000);
+        hung.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(60_000));
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(good.url());
+        Await.until(Duration.ofSeconds(10), "the hung backend to be out of rotation",
+                () -> good.url().equals(servedBy(query())));
+    }
+}

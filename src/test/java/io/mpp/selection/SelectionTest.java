@@ -1,0 +1,49 @@
+package io.mpp.selection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mpp.discovery.Endpoint;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class SelectionTest {
+
+    private static final Endpoint A = Endpoint.parse("http://a:9090", "t");
+    private static final Endpoint B = Endpoint.parse("http://b:9090", "t");
+    private static final Endpoint C = Endpoint.parse("http://c:9090", "t");
+
+    @Test
+    void pickOtherPrefersUntriedServingThenUntriedLive() {
+        Selection s = new Selection(List.of(A), List.of(A, B, C), List.of(), Instant.EPOCH, true);
+        assertThat(s.pickOther(List.of())).isEqualTo(A);
+        Set<Endpoint> seen = new HashSet<>();
+        for (int i = 0; i < 200; i++) {
+            seen.add(s.pickOther(List.of(A)));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(B, C);
+        assertThat(s.pickOther(List.of(A, B, C))).isNull();
+    }
+
+    @Test
+    void withoutTheOnlyServingBackendTheLiveOnesServeUnsatisfied() {
+        Selection s = new Selection(List.of(A), List.of(A, B), List.of(), Instant.EPOCH, true);
+        Selection after = s.without(A);
+        assertThat(after.serving()).containsExactly(B);
+        assertThat(after.live()).containsExactly(B);
+        assertThat(after.satisfied()).isFalse();
+        assertThat(after.without(B).pick()).isNull();
+        assertThat(s.without(C)).isSameAs(s);
+    }
+
+    @Test
+    void withoutOneOfSeveralServingStaysSatisfied() {
+        Selection s = new Selection(List.of(A, B), List.of(A, B, C), List.of(), Instant.EPOCH, true);
+        Selection after = s.without(B);
+        assertThat(after.serving()).containsExactly(A);
+        assertThat(after.live()).containsExactly(A, C);
+        assertThat(after.satisfied()).isTrue();
+    }
+}

@@ -1,0 +1,156 @@
+package io.mpp.selection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mpp.discovery.CompositeLocator;
+import io.mpp.discovery.Endpoint;
+import io.mpp.discovery.Locator;
+import io.mpp.testing.Await;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SelectorTest {
+
+    private static final Endpoint A = Endpoint.parse("http://a:9090", "t");
+    private static final Endpoint B = Endpoint.parse("http://b:9090", "t");
+
+    private final AtomicInteger locates = new AtomicInteger();
+    /** What the probe of each backend answers; a backend absent here gets a probe that never completes. */
+    private final Map<Endpoint, CompletableFuture<Candidate>> probes = new ConcurrentHashMap<>();
+    private Selector selector;
+
+    private Selector selector(Strategy strategy, Duration probeDeadline) {
+        Locator locator = new Locator() {
+            @Override
+            public String name() {
+                return "fixed";
+            }
+
+            @Override
+            public List<Endpoint> locate() {
+                locates.incrementAndGet();
+                return List.of(A, B);
+            }
+        };
+        BackendProbe probe = endpoint -> probes.getOrDefault(endpoint, new CompletableFuture<>());
+        selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, strategy,
+                Duration.ofHours(1), probeDeadline, Clock.systemUTC());
+        return selector;
+    }
+
+    @AfterEach
+    void stop() {
+        if (selector != null) {
+            selector.stop();
+        }
+    }
+
+    private static CompletableFuture<Candidate> live(Endpoint e, double samples) {
+        return CompletableFuture.completedFuture(Candidate.live(e, new BackendFacts(
+                Reading.of(BackendFacts.SAMPLES_2X, samples), Reading.missing("n/a"))));
+    }
+
+    private static CompletableFuture<Candidate> liveUnrankable(Endpoint e) {
+        return CompletableFuture.completedFuture(Candidate.live(e, BackendFacts.unknown("exposes neither")));
+    }
+
+    @Test
+    void servesTheStrategysChoiceWithMeasuredValues() {
+        probes.put(A, live(A, 10));
+        probes.put(B, live(B, 20));
+        Selection s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1)).selectOnce();
+        assertThat(s.serving()).containsExactly(B);
+        assertThat(s.live()).containsExactly(A, B);
+        assertThat(s.satisfied()).isTrue();
+        assertThat(s.candidates()).extracting(c -> c.measured().value()).containsExactly(10.0, 20.0);
+    }
+
+    @Test
+    void whenNoneQualifiesTheLiveOnesServeAndTheSelectionSaysSo() {
+        probes.put(A, liveUnrankable(A));
+        probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, "connection refused")));
+        Selection s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1)).selectOnce();
+        assertThat(s.serving()).containsExactly(A);
+        assertThat(s.satisfied()).isFalse();
+        assertThat(s.candidates().get(0).measured().missing()).isEqualTo("exposes neither");
+        assertThat(s.candidates().get(1).error()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void aHungProbeCannotStallSelection() {
+        probes.put(A, live(A, 1)); // B's probe never completes
+        Selection s = selector(new RandomStrategy(), Duration.ofMillis(200)).selectOnce();
+        assertThat(s.serving()).containsExactly(A);
+        assertThat(s.candidates().get(1).live()).isFalse();
+        assertThat(s.candidates().get(1).error()).isEqualTo("probe did not finish within 200 ms");
+    }
+
+    @Test
+    void aFailedBackendLeavesRotationAtOnceAndManyFailuresMakeOneReselection() throws Exception {
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2));
+        Selector s = selector(new RandomStrategy(), Duration.ofSeconds(1));
+        s.start();
+        assertThat(locates.get()).isEqualTo(1);
+        assertThat(s.current().serving()).containsExactly(A, B);
+
+        probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, "connection refused")));
+        for (int i = 0; i < 100; i++) {
+            s.reportFailure(B, "connection refused");
+            assertThat(s.current().serving()).containsExactly(A);
+        }
+        Await.until(Duration.ofSeconds(10), "the reselection after the failures", () -> locates.get() >= 2);
+        s.reselectSoon();
+        Await.until(Duration.ofSeconds(10), "one more reselection", () -> locates.get() >= 3);
+        assertThat(locates.get()).as("selections: start, one for 100 failures, one asked for").isEqualTo(3);
+        assertThat(s.current().serving()).containsExactly(A);
+    }
+
+    @Test
+    void aFailureDuringProbingIsNotUndoneByThePublish() throws Exception {
+        CompletableFuture<Candidate> slowA = new CompletableFuture<>();
+        probes.put(A, slowA);
+        probes.put(B, live(B, 2));
+        List<List<Endpoint>> chosenFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Strategy recording = new Strategy() {
+            @Override
+            public String describe() {
+                return "recording";
+            }
+
+            @Override
+            public Reading measure(Candidate candidate, java.time.Instant now) {
+                return Reading.missing("n/a");
+            }
+
+            @Override
+            public List<Candidate> choose(List<Candidate> live) {
+                chosenFrom.add(live.stream().map(Candidate::endpoint).toList());
+                return live;
+            }
+        };
+        Selector s = selector(recording, Duration.ofSeconds(10));
+        CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
+            try {
+                s.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Await.until(Duration.ofSeconds(10), "the first selection to probe", () -> locates.get() == 1);
+        s.reportFailure(A, "connection refused");
+        assertThat(s.current().serving()).doesNotContain(A);
+        probes.put(A, CompletableFuture.completedFuture(Candidate.down(A, "connection refused")));
+        slowA.complete(live(A, 1).join()); // its probe had passed before the request failed
+        starting.get();
+        assertThat(chosenFrom.get(0)).as("live backends the first selection chose from").containsExactly(B);
+        assertThat(s.current().serving()).containsExactly(B);
+    }
+}
