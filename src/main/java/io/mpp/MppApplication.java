@@ -16,6 +16,8 @@ import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
 import io.mpp.selection.Selector;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.web.HealthResource;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
@@ -62,6 +64,9 @@ public class MppApplication extends Application<MppConfiguration> {
         if (config.isVerbose()) {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mpp")).setLevel(Level.DEBUG);
         }
+
+        // mpp's own metrics, in Prometheus text at /mpp/metrics; parts that count things take this registry.
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
         ReselectTrigger reselect = new ReselectTrigger();
         List<Locator> locators = config.getLocators().stream()
