@@ -3,12 +3,17 @@ package io.mpp.proxy.affinity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dropwizard.configuration.ConfigurationException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpp.MppConfiguration;
 import io.mpp.testing.ConfigFiles;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The affinity block of the repository's config.yml: defaults, variables, and wrong values named. */
 class AffinityFactoryTest {
@@ -76,5 +81,29 @@ class AffinityFactoryTest {
         MppConfiguration config = ConfigFiles.load(Map.of("MPP_AFFINITY_KEY", key));
         String json = io.dropwizard.jackson.Jackson.newObjectMapper().writeValueAsString(config.getAffinity());
         assertThat(json).contains("\"options\":\"cookies\"").doesNotContain(key);
+    }
+
+    @Test
+    void withoutAKeyOneLineAtStartSaysCopiesNeedASharedKey() throws Exception {
+        String key = "a-shared-key-of-at-least-32-characters";
+        List<String> withoutKey = startupLines(ConfigFiles.load(Map.of()).getAffinity());
+        assertThat(withoutKey).singleElement().asString()
+                .contains("MPP_AFFINITY_KEY is not set", "random key", "same MPP_AFFINITY_KEY");
+        assertThat(startupLines(ConfigFiles.load(Map.of("MPP_AFFINITY_KEY", key)).getAffinity())).isEmpty();
+        assertThat(startupLines(ConfigFiles.load(Map.of("MPP_AFFINITY_OPTIONS", "sourceip")).getAffinity()))
+                .as("no cookies, no key needed").isEmpty();
+    }
+
+    private static List<String> startupLines(AffinityFactory factory) {
+        Logger logger = (Logger) LoggerFactory.getLogger(AffinityFactory.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try {
+            factory.build(new SimpleMeterRegistry());
+        } finally {
+            logger.detachAppender(appender);
+        }
+        return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
