@@ -2,6 +2,7 @@ package io.mpp.proxy;
 
 import io.mpp.discovery.Endpoint;
 import io.mpp.selection.SelectionSource;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.EOFException;
@@ -203,7 +204,10 @@ final class Exchange {
             chunk.retain();
             Callback callback = Callback.from(chunk::release, Callback.from(demander, answer::abort));
             try {
-                response.getOutputStream().write(bytes, offset, length);
+                // Each chunk goes on as it arrives: without the flush Jetty holds up to a buffer's worth of it.
+                ServletOutputStream out = response.getOutputStream();
+                out.write(bytes, offset, length);
+                out.flush();
                 callback.succeeded();
             } catch (Throwable x) {
                 callback.failed(x);

@@ -4,7 +4,6 @@ import io.mpp.discovery.Endpoint;
 import io.mpp.selection.SelectionSource;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -16,7 +15,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
@@ -156,20 +154,6 @@ public class RoutingProxyServlet extends ProxyServlet {
             if (request.isAsyncStarted()) {
                 request.getAsyncContext().complete();
             }
-        }
-    }
-
-    /** Passes each chunk on as it arrives: without the flush Jetty holds up to a buffer's worth of the answer. */
-    @Override
-    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
-                                     byte[] buffer, int offset, int length, Callback callback) {
-        try {
-            ServletOutputStream out = response.getOutputStream();
-            out.write(buffer, offset, length);
-            out.flush();
-            callback.succeeded();
-        } catch (Throwable x) {
-            callback.failed(x);
         }
     }
 
