@@ -77,8 +77,15 @@ class StrategiesEndToEndTest {
                     for (int i = 0; i < 30; i++) {
                         assertThat(servedBy(mpp)).isEqualTo(older.url());
                     }
-                    assertThat(scalar(older, "sum(prometheus_tsdb_head_samples_appended_total)"))
-                            .isGreaterThan(scalar(newer, "sum(prometheus_tsdb_head_samples_appended_total)"));
+                    // On a loaded machine a query can come back empty: wait for both counts, then compare.
+                    String samples = "sum(prometheus_tsdb_head_samples_appended_total)";
+                    double[] counts = new double[2];
+                    Await.until(Duration.ofSeconds(30), "both replicas to report their sample counts", () -> {
+                        counts[0] = scalar(older, samples);
+                        counts[1] = scalar(newer, samples);
+                        return !Double.isNaN(counts[0]) && !Double.isNaN(counts[1]);
+                    });
+                    assertThat(counts[0]).isGreaterThan(counts[1]);
                 }
             }
         }
