@@ -71,6 +71,8 @@ class StrategiesEndToEndTest {
                     () -> scalar(older, "sum(prometheus_tsdb_head_samples_appended_total)") >= 5000);
             try (PrometheusProcess newer = PrometheusProcess.start(Files.createDirectories(dir.resolve("newer")))) {
                 newer.awaitSamples();
+                Await.until(Duration.ofSeconds(60), "the newer replica to count its samples",
+                        () -> !Double.isNaN(scalar(newer, "sum(prometheus_tsdb_head_samples_appended_total)")));
                 // The newer one is listed first: a strategy that took the first would pick it.
                 try (MppServer mpp = mpp("single-most-data", newer, older)) {
                     Await.until(Duration.ofSeconds(30), "mpp to serve", () -> servedBy(mpp) != null);
