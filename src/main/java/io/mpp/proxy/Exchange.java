@@ -3,6 +3,7 @@ package io.mpp.proxy;
 import io.mpp.discovery.Endpoint;
 import io.mpp.proxy.affinity.Route;
 import io.mpp.selection.SelectionSource;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.EOFException;
@@ -17,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.io.Content;
@@ -99,6 +101,23 @@ final class Exchange {
                 : HttpServletResponse.SC_BAD_GATEWAY;
         servlet.sendError(request, response, status, "backend " + failed.backend + " failed: " + why
                 + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
+    }
+
+    /**
+     * Passes one chunk of an answer on as it arrives: without the flush Jetty would hold up to a buffer's worth of
+     * it. Jetty's own stream takes the (usually direct) buffer as it is; any other needs a copy.
+     */
+    static void write(ServletOutputStream out, ByteBuffer content) throws IOException {
+        if (out instanceof HttpOutput jetty) {
+            jetty.write(content);
+        } else if (content.hasArray()) {
+            out.write(content.array(), content.arrayOffset() + content.position(), content.remaining());
+        } else {
+            byte[] bytes = new byte[content.remaining()];
+            content.get(bytes);
+            out.write(bytes);
+        }
+        out.flush();
     }
 
     /** A short reason for logs and error answers (Jetty's own messages carry whole connection dumps). */
@@ -191,22 +210,10 @@ final class Exchange {
 
         @Override
         public void onContent(Response answer, Content.Chunk chunk, Runnable demander) {
-            ByteBuffer content = chunk.getByteBuffer();
-            int length = content.remaining();
-            byte[] bytes;
-            int offset;
-            if (content.hasArray()) {
-                bytes = content.array();
-                offset = content.arrayOffset() + content.position();
-            } else {
-                bytes = new byte[length];
-                content.get(bytes);
-                offset = 0;
-            }
             chunk.retain();
             Callback callback = Callback.from(chunk::release, Callback.from(demander, answer::abort));
             try {
-                response.getOutputStream().write(bytes, offset, length);
+                write(response.getOutputStream(), chunk.getByteBuffer());
                 callback.succeeded();
             } catch (Throwable x) {
                 callback.failed(x);

@@ -6,7 +6,6 @@ import io.mpp.proxy.affinity.Route;
 import io.mpp.selection.SelectionSource;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -18,7 +17,6 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.ProxyServlet;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.util.Callback;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
@@ -163,20 +161,6 @@ public class RoutingProxyServlet extends ProxyServlet {
             if (request.isAsyncStarted()) {
                 request.getAsyncContext().complete();
             }
-        }
-    }
-
-    /** Passes each chunk on as it arrives: without the flush Jetty holds up to a buffer's worth of the answer. */
-    @Override
-    protected void onResponseContent(HttpServletRequest request, HttpServletResponse response, Response proxyResponse,
-                                     byte[] buffer, int offset, int length, Callback callback) {
-        try {
-            ServletOutputStream out = response.getOutputStream();
-            out.write(buffer, offset, length);
-            out.flush();
-            callback.succeeded();
-        } catch (Throwable x) {
-            callback.failed(x);
         }
     }
 

@@ -101,6 +101,7 @@ class ProxyEndToEndTest {
     @Test
     @Order(2)
     void rangeQueryByGetAndPost() throws Exception {
+        // Rounded up: the first samples may be younger than the last whole second.
         long end = Instant.now().getEpochSecond() + 1;
         String params = "query=" + enc("up") + "&start=" + (end - 60) + "&end=" + end + "&step=1";
         HttpResponse<String> byGet = get("/api/v1/query_range?" + params);
@@ -162,7 +163,7 @@ class ProxyEndToEndTest {
         assertThat(instant.waitFor()).as(out).isZero();
         assertThat(out).contains("up{instance=");
 
-        long end = Instant.now().getEpochSecond() + 1;
+        long end = Instant.now().getEpochSecond() + 1; // rounded up, as above
         Process range = new ProcessBuilder(promtool, "query", "range", "--start=" + (end - 30), "--end=" + end,
                 "--step=5s", mpp.url(), "up").redirectErrorStream(true).start();
         String rangeOut = new String(range.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -71,14 +71,23 @@ class StrategiesEndToEndTest {
                     () -> scalar(older, "sum(prometheus_tsdb_head_samples_appended_total)") >= 5000);
             try (PrometheusProcess newer = PrometheusProcess.start(Files.createDirectories(dir.resolve("newer")))) {
                 newer.awaitSamples();
+                Await.until(Duration.ofSeconds(60), "the newer replica to count its samples",
+                        () -> !Double.isNaN(scalar(newer, "sum(prometheus_tsdb_head_samples_appended_total)")));
                 // The newer one is listed first: a strategy that took the first would pick it.
                 try (MppServer mpp = mpp("single-most-data", newer, older)) {
                     Await.until(Duration.ofSeconds(30), "mpp to serve", () -> servedBy(mpp) != null);
                     for (int i = 0; i < 30; i++) {
                         assertThat(servedBy(mpp)).isEqualTo(older.url());
                     }
-                    assertThat(scalar(older, "sum(prometheus_tsdb_head_samples_appended_total)"))
-                            .isGreaterThan(scalar(newer, "sum(prometheus_tsdb_head_samples_appended_total)"));
+                    // On a loaded machine a query can come back empty: wait for both counts, then compare.
+                    String samples = "sum(prometheus_tsdb_head_samples_appended_total)";
+                    double[] counts = new double[2];
+                    Await.until(Duration.ofSeconds(30), "both replicas to report their sample counts", () -> {
+                        counts[0] = scalar(older, samples);
+                        counts[1] = scalar(newer, samples);
+                        return !Double.isNaN(counts[0]) && !Double.isNaN(counts[1]);
+                    });
+                    assertThat(counts[0]).isGreaterThan(counts[1]);
                 }
             }
         }

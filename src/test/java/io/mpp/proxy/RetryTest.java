@@ -158,7 +158,7 @@ class RetryTest {
     }
 
     @Test
-    void chunkedBodiesAreRetriedWithinTheBoundAndStreamedWholeBeyondIt() throws Exception {
+    void chunkedBodiesWithinTheBoundAreRetried() throws Exception {
         PrometheusStub failing = stub(1000);
         PrometheusStub good = stub(10);
         failing.answerRequests(aResponse().withStatus(503).withBody("busy"));
@@ -169,8 +169,18 @@ class RetryTest {
         HttpResponse<String> retried = postChunked(small);
         assertThat(retried.statusCode()).isEqualTo(200);
         good.server.verify(1, postRequestedFor(urlPathEqualTo("/api/v1/query")).withRequestBody(equalTo(small)));
+    }
 
-        // Past the bound: what was read ahead and the rest of the stream reach the backend as one body.
+    @Test
+    void chunkedBodiesBeyondTheBoundAreStreamedWholeAndNotRetried() throws Exception {
+        // A fresh mpp: after a failure the failing backend leaves the rotation until a selection brings it back.
+        PrometheusStub failing = stub(1000);
+        PrometheusStub good = stub(10);
+        failing.answerRequests(aResponse().withStatus(503).withBody("busy"));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(failing, good), ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+
+        // What was read ahead and the rest of the stream reach the backend as one body.
         String large = "query=" + "0123456789".repeat(1000);
         HttpResponse<String> once = postChunked(large);
         assertThat(once.statusCode()).isEqualTo(503);

@@ -112,9 +112,23 @@ public final class PrometheusProcess implements AutoCloseable {
         waitFor();
     }
 
-    /** kill -STOP: the process keeps its sockets open but answers nothing. */
+    /**
+     * kill -STOP: the process keeps its sockets open but answers nothing. Returns once every thread has stopped (a
+     * signal reaches threads running on another core a little later), so nothing it answers is newer than the call.
+     */
     public void pause() throws IOException, InterruptedException {
         signal("STOP");
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        if (Files.exists(stat)) {
+            Await.until(Duration.ofSeconds(10), "Prometheus " + process.pid() + " to be stopped",
+                    () -> isStopped(Files.readString(stat)));
+        }
+    }
+
+    /** The state in /proc/PID/stat is the field after the parenthesised command name: T when stopped. */
+    private static boolean isStopped(String stat) {
+        String afterName = stat.substring(stat.lastIndexOf(')') + 1).strip();
+        return afterName.startsWith("T") || afterName.startsWith("t");
     }
 
     /** kill -CONT after {@link #pause()}. */
