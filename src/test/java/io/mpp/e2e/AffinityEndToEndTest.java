@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class AffinityEndToEndTest {
     @TempDir
     static Path dir;
     static final List<PrometheusProcess> replicas = new ArrayList<>();
-    static final List<MppServer> copies = new ArrayList<>();
+    final List<MppServer> copies = new ArrayList<>();
     static Path endpoints;
 
     @BeforeAll
@@ -51,14 +52,22 @@ class AffinityEndToEndTest {
         endpoints = Files.writeString(dir.resolve("endpoints"), sb.toString());
     }
 
+    @AfterEach
+    void stopCopies() {
+        // Last started, first stopped: each copy puts back the configuration overrides it found at its start, so
+        // any other order leaves one copy's settings behind for the tests that follow.
+        for (int i = copies.size() - 1; i >= 0; i--) {
+            copies.remove(i).close();
+        }
+    }
+
     @AfterAll
-    static void stop() {
-        copies.forEach(MppServer::close);
+    static void stopReplicas() {
         replicas.forEach(PrometheusProcess::close);
     }
 
     /** An mpp copy; every affinity setting is given, as overrides of one copy would otherwise reach the next. */
-    private static MppServer copy(String options, String key) throws Exception {
+    private MppServer copy(String options, String key) throws Exception {
         MppServer mpp = MppServer.start(
                 ConfigOverride.config("locators[0].path", endpoints.toString()),
                 ConfigOverride.config("selection.routingStrategy", "random"),
