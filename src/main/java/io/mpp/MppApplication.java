@@ -12,6 +12,7 @@ import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
 import io.mpp.proxy.RoutingProxyServlet;
+import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
@@ -90,8 +91,9 @@ public class MppApplication extends Application<MppConfiguration> {
         reselect.bind(selector);
         environment.lifecycle().manage(selector);
 
+        Affinity affinity = config.getAffinity().build(metrics);
         RoutingProxyServlet proxy = new RoutingProxyServlet(selector, config.getProxy().getConnectTimeout(),
-                config.getProxy().retryPolicy());
+                config.getProxy().retryPolicy(), affinity);
         ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
         registration.setInitParameters(config.getProxy().servletParameters());
         registration.setAsyncSupported(true);

@@ -4,13 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.mpp.discovery.LocatorFactory;
 import io.mpp.proxy.ProxyFactory;
+import io.mpp.proxy.affinity.AffinityFactory;
 import io.mpp.selection.SelectionFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import java.util.ArrayList;
 import java.util.List;
 
-/** config.yml: Dropwizard's server and logging, plus mpp's locators, selection and proxy. */
+/** config.yml: Dropwizard's server and logging, plus mpp's locators, selection, proxy and affinity. */
 public class MppConfiguration extends Configuration {
 
     @Valid
@@ -28,6 +29,11 @@ public class MppConfiguration extends Configuration {
     @JsonProperty
     private ProxyFactory proxy = new ProxyFactory();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private AffinityFactory affinity = new AffinityFactory();
+
     /** MPP_VERBOSE: debug logging for mpp's own classes. */
     @JsonProperty
     private boolean verbose;
@@ -42,6 +48,10 @@ public class MppConfiguration extends Configuration {
 
     public ProxyFactory getProxy() {
         return proxy;
+    }
+
+    public AffinityFactory getAffinity() {
+        return affinity;
     }
 
     public boolean isVerbose() {

@@ -52,7 +52,7 @@ public final class ProxyFlags {
             option("--selection-interval", "MPP_SELECTION_INTERVAL", "DURATION", ValueChecks.GO_DURATION,
                     "how often backends are measured and chosen again"),
             option("--affinity-options", "MPP_AFFINITY_OPTIONS", "OPTIONS", ValueChecks.AFFINITY_OPTIONS,
-                    "comma list of cookies, sourceip: keeps a client on one backend"),
+                    "comma list of cookies, sourceip: keeps a client on one backend; none: off"),
             option("--port", "MPP_PORT", "PORT", ValueChecks.PORT, "port the proxy listens on"),
             toggle("--verbose", "-V", "MPP_VERBOSE", "debug logging"));
 

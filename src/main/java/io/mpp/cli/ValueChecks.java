@@ -3,12 +3,12 @@ package io.mpp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.proxy.affinity.AffinityOptions;
 import io.mpp.selection.RoutingStrategies;
 import io.mpp.util.GoDuration;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /** The checks of the proxy command's flags, each naming what it accepts. */
@@ -61,15 +61,9 @@ public final class ValueChecks {
         return text.strip();
     };
 
+    /** The same parser mpp uses at start, so the flag accepts exactly what the configuration does. */
     public static final ValueCheck AFFINITY_OPTIONS = text -> {
-        Set<String> accepted = Set.of("cookies", "sourceip");
-        for (String option : text.split(",")) {
-            String name = option.strip().toLowerCase(Locale.ROOT);
-            if (!name.isEmpty() && !accepted.contains(name)) {
-                throw new IllegalArgumentException("unknown affinity option '" + option.strip()
-                        + "'; accepted: a comma list of cookies, sourceip (or empty for none)");
-            }
-        }
+        AffinityOptions.parse(text);
         return text.strip();
     };
 

@@ -1,6 +1,7 @@
 package io.mpp.proxy;
 
 import io.mpp.discovery.Endpoint;
+import io.mpp.proxy.affinity.Route;
 import io.mpp.selection.SelectionSource;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
@@ -36,19 +37,21 @@ final class Exchange {
     private final HttpServletRequest request;
     private final HttpServletResponse response;
     private final RequestBody body;
+    private final Route route;
     private final long deadline;
     /** Written by one attempt before it starts the next; attempts never overlap. */
     private volatile List<Endpoint> tried = List.of();
     private volatile int retriesLeft;
 
     Exchange(RoutingProxyServlet servlet, SelectionSource selection, RetryPolicy policy, HttpServletRequest request,
-             HttpServletResponse response, RequestBody body) {
+             HttpServletResponse response, RequestBody body, Route route) {
         this.servlet = servlet;
         this.selection = selection;
         this.policy = policy;
         this.request = request;
         this.response = response;
         this.body = body;
+        this.route = route;
         this.deadline = System.nanoTime() + policy.exchangeTimeout().toNanos();
         this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
     }
@@ -78,7 +81,7 @@ final class Exchange {
         if (retriesLeft <= 0 || deadline - System.nanoTime() <= 0) {
             return null;
         }
-        return selection.current().pickOther(tried);
+        return route.next(selection.current(), tried);
     }
 
     private void retryOrFail(Attempt failed, Throwable failure) {
@@ -202,7 +205,7 @@ final class Exchange {
                 return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
             response.setStatus(status);
-            servlet.copyAnswerHeaders(request, response, answer, backend);
+            servlet.copyAnswerHeaders(request, response, answer, backend, route);
         }
 
         @Override

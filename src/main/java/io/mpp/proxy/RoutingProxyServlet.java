@@ -1,6 +1,8 @@
 package io.mpp.proxy;
 
 import io.mpp.discovery.Endpoint;
+import io.mpp.proxy.affinity.Affinity;
+import io.mpp.proxy.affinity.Route;
 import io.mpp.selection.SelectionSource;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ServletException;
@@ -19,7 +21,8 @@ import org.eclipse.jetty.http.HttpHeader;
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange
  * through Jetty's proxy client, moving a request that fails before its answer started to another backend (see
- * {@link Exchange}). The answer carries {@code MPP.ServedBy}.
+ * {@link Exchange}). Session affinity chooses the first backend when more than one serves. The answer carries
+ * {@code MPP.ServedBy}.
  */
 public class RoutingProxyServlet extends ProxyServlet {
 
@@ -28,12 +31,15 @@ public class RoutingProxyServlet extends ProxyServlet {
     private final SelectionSource selection;
     private final Duration connectTimeout;
     private final RetryPolicy policy;
+    private final Affinity affinity;
     private AnswerWatchdog watchdog;
 
-    public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy) {
+    public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy,
+                               Affinity affinity) {
         this.selection = selection;
         this.connectTimeout = connectTimeout;
         this.policy = policy;
+        this.affinity = affinity;
     }
 
     @Override
@@ -45,8 +51,8 @@ public class RoutingProxyServlet extends ProxyServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        Endpoint backend = selection.current().pick();
-        if (backend == null) {
+        Route route = affinity.route(request, selection.current());
+        if (route == null) {
             // Look again soon rather than at the next interval: a backend may be back.
             selection.reselectSoon();
             onProxyRewriteFailed(request, response);
@@ -62,7 +68,7 @@ public class RoutingProxyServlet extends ProxyServlet {
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the exchange timeout bounds the backend side
-        new Exchange(this, selection, policy, request, response, body).start(backend);
+        new Exchange(this, selection, policy, request, response, body, route).start(route.backend());
     }
 
     /** A request to one backend with the client's method, path, query, headers and body. */
@@ -125,9 +131,10 @@ public class RoutingProxyServlet extends ProxyServlet {
     }
 
     void copyAnswerHeaders(HttpServletRequest request, HttpServletResponse response, Response answer,
-                           Endpoint backend) {
+                           Endpoint backend, Route route) {
         onServerResponseHeaders(request, response, answer);
         response.setHeader(SERVED_BY, backend.url());
+        affinity.pin(route, request, response, backend);
     }
 
     void answerComplete(HttpServletRequest request) {

@@ -1,0 +1,114 @@
+package io.mpp.proxy.affinity;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.mpp.discovery.Endpoint;
+import io.mpp.selection.Selection;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.List;
+
+/**
+ * Keeps a client on one backend while more than one serves, so consecutive queries (a dashboard's panels) see the
+ * same replica's data. The route cookie comes first, then the source address; the backend either names is taken
+ * only while it serves in the current selection and is live. A cookie is only ever a choice among the backends mpp
+ * discovered and selected: mpp never connects to an address because a client named it.
+ */
+public final class Affinity {
+
+    public static final String HITS = "mpp_affinity_hits";
+
+    private final AffinityOptions options;
+    /** Null when cookies are off. */
+    private final RouteCookie cookie;
+    private final int trustedProxies;
+    private final Counter cookieHits;
+    private final Counter sourceIpHits;
+
+    /**
+     * @param cookie         the cookie codec; null when cookies are off
+     * @param trustedProxies see {@link ClientAddress#of}
+     * @param registry       where {@value #HITS} is counted, by {@code type}
+     */
+    public Affinity(AffinityOptions options, RouteCookie cookie, int trustedProxies, MeterRegistry registry) {
+        if (options.cookies() != (cookie != null)) {
+            throw new IllegalArgumentException("a route cookie codec is needed exactly when cookies are on");
+        }
+        this.options = options;
+        this.cookie = cookie;
+        this.trustedProxies = trustedProxies;
+        this.cookieHits = hits(registry, "cookie");
+        this.sourceIpHits = hits(registry, "sourceip");
+    }
+
+    private static Counter hits(MeterRegistry registry, String type) {
+        return Counter.builder(HITS)
+                .description("requests whose backend session affinity chose, by the kind of affinity")
+                .tag("type", type)
+                .register(registry);
+    }
+
+    public AffinityOptions options() {
+        return options;
+    }
+
+    /** Where this request goes first; null when no backend serves. */
+    public Route route(HttpServletRequest request, Selection selection) {
+        List<Endpoint> serving = selection.serving();
+        if (serving.size() < 2 || !options.any()) {
+            Endpoint backend = selection.pick();
+            return backend == null ? null : Route.to(backend);
+        }
+        String pinned = null;
+        if (cookie != null) {
+            pinned = cookie.routeIn(request.getHeaders("Cookie"));
+            Endpoint backend = pinned == null ? null : servingAndLive(selection, pinned);
+            if (backend != null) {
+                cookieHits.increment();
+                return new Route(backend, true, pinned, null);
+            }
+        }
+        if (options.sourceIp()) {
+            byte[] client = ClientAddress.of(request.getHeaders("X-Forwarded-For"), trustedProxies,
+                    request.getRemoteAddr());
+            sourceIpHits.increment();
+            return new Route(Rendezvous.choose(client, serving, List.of()), cookie != null, pinned, client);
+        }
+        return new Route(selection.pick(), true, pinned, null);
+    }
+
+    /**
+     * Called once the answer's headers are being copied: pins the client to the backend that answered (the first
+     * one, or the one a retry moved the request to) when its cookie does not name that backend already.
+     */
+    public void pin(Route route, HttpServletRequest request, HttpServletResponse response, Endpoint answered) {
+        if (route.pinning() && !answered.url().equals(route.pinnedUrl())) {
+            response.addHeader("Set-Cookie", cookie.setCookieHeader(answered.url(), cameOverHttps(request)));
+        }
+    }
+
+    /** The backend among the current selection's serving and live ones with this URL; null when there is none. */
+    private static Endpoint servingAndLive(Selection selection, String url) {
+        List<Endpoint> serving = selection.serving();
+        for (int i = 0, n = serving.size(); i < n; i++) {
+            Endpoint backend = serving.get(i);
+            if (backend.url().equals(url)) {
+                return selection.live().contains(backend) ? backend : null;
+            }
+        }
+        return null;
+    }
+
+    /** Directly, or through a proxy that terminated TLS and says so in X-Forwarded-Proto (its first entry). */
+    static boolean cameOverHttps(HttpServletRequest request) {
+        if (request.isSecure()) {
+            return true;
+        }
+        String proto = request.getHeader("X-Forwarded-Proto");
+        if (proto == null) {
+            return false;
+        }
+        int comma = proto.indexOf(',');
+        return (comma < 0 ? proto : proto.substring(0, comma)).strip().equalsIgnoreCase("https");
+    }
+}

@@ -1,0 +1,127 @@
+package io.mpp.proxy.affinity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.Enumeration;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The {@code MPP.Route} cookie: a backend URL and its HMAC-SHA256, {@code base64url(url) "." base64url(mac)}. The
+ * value is only a claim: whoever reads it must still find the URL among the backends of the current selection.
+ */
+public final class RouteCookie {
+
+    public static final String NAME = "MPP.Route";
+
+    /** Shortest key accepted: HMAC-SHA256 is as strong as its key, up to the hash's 32 bytes. */
+    public static final int MIN_KEY_BYTES = 32;
+
+    /** Longer values are not looked at: no backend URL is this long, and decoding costs. */
+    private static final int MAX_VALUE_LENGTH = 4096;
+    private static final String ALGORITHM = "HmacSHA256";
+    /** Binds the MAC to this use of the key and to this format. */
+    private static final byte[] CONTEXT = "mpp route v1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
+
+    /** Mac objects are not thread-safe; one per thread, keyed once, saves the key set-up on every request. */
+    private final ThreadLocal<Mac> macs;
+
+    /** @param key at least {@link #MIN_KEY_BYTES} bytes */
+    public RouteCookie(byte[] key) {
+        if (key.length < MIN_KEY_BYTES) {
+            throw new IllegalArgumentException("the route cookie key must have at least " + MIN_KEY_BYTES + " bytes");
+        }
+        SecretKeySpec spec = new SecretKeySpec(key, ALGORITHM);
+        this.macs = ThreadLocal.withInitial(() -> {
+            try {
+                Mac mac = Mac.getInstance(ALGORITHM);
+                mac.init(spec);
+                return mac;
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("this JVM cannot compute " + ALGORITHM, e);
+            }
+        });
+        macs.get(); // fails at start rather than on the first request
+    }
+
+    /** The cookie value naming this backend URL. */
+    public String encode(String url) {
+        byte[] bytes = url.getBytes(StandardCharsets.UTF_8);
+        return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(mac(bytes));
+    }
+
+    /** The backend URL a value names when its signature is this key's, else null (malformed, tampered, foreign). */
+    public String decode(String value) {
+        if (value == null || value.length() > MAX_VALUE_LENGTH) {
+            return null;
+        }
+        int dot = value.indexOf('.');
+        if (dot <= 0 || dot != value.lastIndexOf('.')) {
+            return null;
+        }
+        try {
+            byte[] url = DECODER.decode(value.substring(0, dot));
+            byte[] given = DECODER.decode(value.substring(dot + 1));
+            // Constant time: how much of a forged MAC matched must not show in the timing.
+            return MessageDigest.isEqual(mac(url), given) ? new String(url, StandardCharsets.UTF_8) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not base64url
+        }
+    }
+
+    /** The backend URL named by the first {@code MPP.Route} cookie of these Cookie headers that verifies, or null. */
+    public String routeIn(Enumeration<String> cookieHeaders) {
+        if (cookieHeaders == null) {
+            return null;
+        }
+        while (cookieHeaders.hasMoreElements()) {
+            String header = cookieHeaders.nextElement();
+            int from = 0;
+            while (from < header.length()) {
+                int end = header.indexOf(';', from);
+                if (end < 0) {
+                    end = header.length();
+                }
+                String url = routeInPair(header, from, end);
+                if (url != null) {
+                    return url;
+                }
+                from = end + 1;
+            }
+        }
+        return null;
+    }
+
+    private String routeInPair(String header, int from, int end) {
+        while (from < end && header.charAt(from) == ' ') {
+            from++;
+        }
+        if (!header.startsWith(NAME, from) || from + NAME.length() >= end
+                || header.charAt(from + NAME.length()) != '=') {
+            return null;
+        }
+        String value = header.substring(from + NAME.length() + 1, end).strip();
+        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+        }
+        return decode(value);
+    }
+
+    /**
+     * The Set-Cookie header value pinning a client to a backend: for the whole site, hidden from scripts, sent along
+     * on top-level navigation only, and only over https when the client came over https.
+     */
+    public String setCookieHeader(String url, boolean secure) {
+        return NAME + "=" + encode(url) + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+    }
+
+    private byte[] mac(byte[] url) {
+        Mac mac = macs.get();
+        mac.update(CONTEXT);
+        return mac.doFinal(url);
+    }
+}

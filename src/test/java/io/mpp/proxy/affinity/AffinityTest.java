@@ -1,0 +1,209 @@
+package io.mpp.proxy.affinity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mpp.discovery.Endpoint;
+import io.mpp.selection.Selection;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.lang.reflect.Proxy;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Which backend affinity chooses, when it pins, and what it counts. */
+class AffinityTest {
+
+    private static final Endpoint A = Endpoint.parse("http://127.0.0.1:9001", "file");
+    private static final Endpoint B = Endpoint.parse("http://127.0.0.1:9002", "file");
+    private static final Endpoint C = Endpoint.parse("http://127.0.0.1:9003", "file");
+    private static final Selection THREE = selection(List.of(A, B, C), List.of(A, B, C));
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final RouteCookie codec = new RouteCookie(RouteCookieTest.KEY);
+
+    private static Selection selection(List<Endpoint> serving, List<Endpoint> live) {
+        return new Selection(serving, live, List.of(), Instant.EPOCH, true);
+    }
+
+    private Affinity affinity(String options) {
+        AffinityOptions parsed = AffinityOptions.parse(options);
+        return new Affinity(parsed, parsed.cookies() ? codec : null, ClientAddress.LEFTMOST, registry);
+    }
+
+    /** A request with these headers from 192.0.2.1 over plain http. */
+    static HttpServletRequest request(Map<String, String> headers) {
+        return (HttpServletRequest) Proxy.newProxyInstance(AffinityTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "getHeader" -> headers.get((String) args[0]);
+                    case "getHeaders" -> headers.containsKey((String) args[0])
+                            ? Collections.enumeration(List.of(headers.get((String) args[0])))
+                            : Collections.emptyEnumeration();
+                    case "getRemoteAddr" -> "192.0.2.1";
+                    case "isSecure" -> false;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** A response that keeps the Set-Cookie headers added to it. */
+    static HttpServletResponse response(List<String> setCookies) {
+        return (HttpServletResponse) Proxy.newProxyInstance(AffinityTest.class.getClassLoader(),
+                new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("addHeader") && "Set-Cookie".equals(args[0])) {
+                        setCookies.add((String) args[1]);
+                        return null;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private List<String> answer(Affinity affinity, Route route, HttpServletRequest request, Endpoint answered) {
+        List<String> setCookies = new ArrayList<>();
+        affinity.pin(route, request, response(setCookies), answered);
+        return setCookies;
+    }
+
+    private HttpServletRequest withCookie(Endpoint backend) {
+        return request(Map.of("Cookie", "MPP.Route=" + codec.encode(backend.url())));
+    }
+
+    private double hits(String type) {
+        return registry.counter(Affinity.HITS, "type", type).count();
+    }
+
+    @Test
+    void aClientWithoutCookieIsPinnedToTheBackendThatAnswers() {
+        Affinity affinity = affinity("cookies");
+        HttpServletRequest request = request(Map.of());
+        Route route = affinity.route(request, THREE);
+        assertThat(route.backend()).isIn(A, B, C);
+        assertThat(answer(affinity, route, request, route.backend()))
+                .containsExactly(codec.setCookieHeader(route.backend().url(), false));
+        assertThat(hits("cookie")).isZero();
+    }
+
+    @Test
+    void aValidCookieKeepsTheClientOnItsBackendAndIsNotSetAgain() {
+        Affinity affinity = affinity("cookies");
+        for (int i = 0; i < 50; i++) {
+            Route route = affinity.route(withCookie(B), THREE);
+            assertThat(route.backend()).isEqualTo(B);
+            assertThat(answer(affinity, route, withCookie(B), B)).isEmpty();
+        }
+        assertThat(hits("cookie")).isEqualTo(50);
+        assertThat(registry.scrape()).contains("mpp_affinity_hits_total{type=\"cookie\"} 50.0");
+    }
+
+    @Test
+    void aRetryOnAnotherBackendPinsThatOne() {
+        Affinity affinity = affinity("cookies");
+        Route route = affinity.route(withCookie(B), THREE);
+        assertThat(answer(affinity, route, withCookie(B), C)).containsExactly(codec.setCookieHeader(C.url(), false));
+    }
+
+    @Test
+    void aCookieForABackendNoLongerServingOrNotLiveIsIgnoredAndReplaced() {
+        Affinity affinity = affinity("cookies");
+        Selection bGone = selection(List.of(A, C), List.of(A, C));
+        Selection bLiveNotServing = selection(List.of(A, C), List.of(A, B, C));
+        for (Selection selection : List.of(bGone, bLiveNotServing)) {
+            Set<Endpoint> seen = new HashSet<>();
+            for (int i = 0; i < 40; i++) {
+                Route route = affinity.route(withCookie(B), selection);
+                seen.add(route.backend());
+                assertThat(answer(affinity, route, withCookie(B), route.backend()))
+                        .containsExactly(codec.setCookieHeader(route.backend().url(), false));
+            }
+            assertThat(seen).doesNotContain(B);
+        }
+        // Serving but found dead (selection keeps the two apart only between probes): not honoured either.
+        for (int i = 0; i < 40; i++) {
+            affinity.route(withCookie(B), selection(List.of(A, B, C), List.of(A, C)));
+        }
+        assertThat(hits("cookie")).isZero();
+    }
+
+    @Test
+    void aCookieOfAnotherKeyIsIgnored() {
+        Affinity affinity = affinity("cookies");
+        String foreign = new RouteCookie(RouteCookieTest.OTHER_KEY).encode(B.url());
+        Set<Endpoint> seen = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            seen.add(affinity.route(request(Map.of("Cookie", "MPP.Route=" + foreign)), THREE).backend());
+        }
+        assertThat(seen).as("a random pick, not the cookie's").contains(A, C);
+    }
+
+    @Test
+    void withOneServingBackendThereIsNoAffinityAndNoCookie() {
+        Affinity affinity = affinity("cookies,sourceip");
+        Selection one = selection(List.of(A), List.of(A, B));
+        Route route = affinity.route(withCookie(B), one);
+        assertThat(route.backend()).isEqualTo(A);
+        assertThat(answer(affinity, route, withCookie(B), A)).isEmpty();
+        assertThat(affinity.route(request(Map.of()), selection(List.of(), List.of()))).isNull();
+        assertThat(hits("cookie") + hits("sourceip")).isZero();
+    }
+
+    @Test
+    void theCookieIsSecureWhenTheClientCameOverHttps() {
+        Affinity affinity = affinity("cookies");
+        HttpServletRequest request = request(Map.of("X-Forwarded-Proto", "https, http"));
+        Route route = affinity.route(request, THREE);
+        assertThat(answer(affinity, route, request, route.backend())).singleElement().asString().endsWith("; Secure");
+    }
+
+    @Test
+    void sourceIpKeepsAnAddressOnOneBackendAndRetriesGoToItsNextChoice() {
+        Affinity affinity = affinity("sourceip");
+        HttpServletRequest request = request(Map.of("X-Forwarded-For", "203.0.113.7, 10.0.0.1"));
+        Route first = affinity.route(request, THREE);
+        for (int i = 0; i < 50; i++) {
+            Route route = affinity.route(request, THREE);
+            assertThat(route.backend()).isEqualTo(first.backend());
+            assertThat(answer(affinity, route, request, route.backend())).as("no cookie without cookies").isEmpty();
+        }
+        assertThat(hits("sourceip")).isEqualTo(51);
+        // The retry goes where the client will be hashed once its backend is out of the selection.
+        Endpoint retry = first.next(THREE, List.of(first.backend()));
+        List<Endpoint> rest = new ArrayList<>(List.of(A, B, C));
+        rest.remove(first.backend());
+        assertThat(affinity.route(request, selection(rest, rest)).backend()).isEqualTo(retry);
+    }
+
+    @Test
+    void theCookieComesFirstThenTheSourceAddress() {
+        Affinity affinity = affinity("cookies,sourceip");
+        HttpServletRequest plain = request(Map.of("X-Forwarded-For", "203.0.113.7"));
+        Endpoint bySource = affinity.route(plain, THREE).backend();
+        Endpoint other = bySource.equals(A) ? B : A;
+        HttpServletRequest both = request(Map.of("X-Forwarded-For", "203.0.113.7",
+                "Cookie", "MPP.Route=" + codec.encode(other.url())));
+        assertThat(affinity.route(both, THREE).backend()).isEqualTo(other);
+        // Without a usable cookie the source address decides, and the answer pins it.
+        Route route = affinity.route(plain, THREE);
+        assertThat(answer(affinity, route, plain, route.backend()))
+                .containsExactly(codec.setCookieHeader(bySource.url(), false));
+        assertThat(hits("cookie")).isEqualTo(1);
+        assertThat(hits("sourceip")).isEqualTo(2);
+    }
+
+    @Test
+    void noneTurnsAffinityOff() {
+        Affinity affinity = affinity("none");
+        Set<Endpoint> seen = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            Route route = affinity.route(withCookie(B), THREE);
+            seen.add(route.backend());
+            assertThat(answer(affinity, route, withCookie(B), route.backend())).isEmpty();
+        }
+        assertThat(seen).contains(A, C);
+    }
+}
