@@ -11,12 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** docs/deploy.md's settings table keeps up with config.yml and the proxy command's flags. */
+/** README.md's settings table keeps up with config.yml and the proxy command's flags. */
 class DeployDocTest {
 
     @Test
     void everySettingAndFlagHasARowWithItsVariableAndFlag() throws Exception {
-        List<String> rows = Files.readAllLines(Path.of("docs", "deploy.md")).stream()
+        List<String> rows = Files.readAllLines(Path.of("README.md")).stream()
                 .filter(line -> line.startsWith("| ")).toList();
         List<String> missing = new ArrayList<>();
         for (Flag flag : ProxyFlags.all(ConfigVariables.bundled())) {
@@ -27,6 +27,6 @@ class DeployDocTest {
                 missing.add(flag.variable() + " (" + flag.name() + ")");
             }
         }
-        assertThat(missing).as("settings without a row in docs/deploy.md's settings table").isEmpty();
+        assertThat(missing).as("settings without a row in README.md's settings table").isEmpty();
     }
 }
