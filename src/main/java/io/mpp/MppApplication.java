@@ -19,6 +19,17 @@ import io.mpp.selection.Selector;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.web.HealthResource;
+import io.mpp.web.MetricsServlet;
+import io.mpp.web.StatusReport;
+import io.mpp.web.StatusResource;
+import io.mpp.metrics.MppMetrics;
+import io.mpp.metrics.SelectionMetrics;
+import io.mpp.proxy.ProxyMetrics;
+import io.mpp.selection.SelectionHealthCheck;
+import io.mpp.discovery.LocatorHealthCheck;
+import io.mpp.util.BuildVersion;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Instant;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
 import java.util.List;
@@ -65,14 +76,19 @@ public class MppApplication extends Application<MppConfiguration> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mpp")).setLevel(Level.DEBUG);
         }
 
+        Instant started = Instant.now();
         // mpp's own metrics, in Prometheus text at /mpp/metrics; parts that count things take this registry.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MppMetrics observed = new MppMetrics(metrics, BuildVersion.get());
+        environment.lifecycle().manage(observed);
+        environment.lifecycle().addServerLifecycleListener(observed::bindJetty);
 
         ReselectTrigger reselect = new ReselectTrigger();
         List<Locator> locators = config.getLocators().stream()
                 .filter(LocatorFactory::isEnabled)
                 .map(factory -> factory.build(environment, reselect))
                 .toList();
+        locators.stream().filter(MeterBinder.class::isInstance).forEach(l -> ((MeterBinder) l).bindTo(metrics));
         if (locators.isEmpty()) {
             throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE, MPP_MARATHON_URL,"
                     + " MPP_KUBE_SERVICE_NAME or MPP_KUBE_POD_LABEL_SELECTOR so mpp can find Prometheus backends");
@@ -84,19 +100,38 @@ public class MppApplication extends Application<MppConfiguration> {
         probeClient.setFollowRedirects(false);
         probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());
         environment.lifecycle().manage(probeClient);
-        Selector selector = new Selector(new CompositeLocator(locators, Clock.systemUTC()),
+        CompositeLocator discovery = new CompositeLocator(locators, Clock.systemUTC());
+        Selector selector = new Selector(discovery,
                 new PrometheusProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
                 selection.getInterval(), selection.getProbeTimeout().plusSeconds(1), Clock.systemUTC());
         reselect.bind(selector);
         environment.lifecycle().manage(selector);
 
+        ProxyMetrics proxyMetrics = new ProxyMetrics(metrics);
+        SelectionMetrics selectionMetrics = new SelectionMetrics(selector, proxyMetrics);
+        selectionMetrics.bindTo(metrics);
+        observed.beforeScrape(selectionMetrics::refresh);
         RoutingProxyServlet proxy = new RoutingProxyServlet(selector, config.getProxy().getConnectTimeout(),
-                config.getProxy().retryPolicy());
+                config.getProxy().retryPolicy(), proxyMetrics);
         ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
         registration.setInitParameters(config.getProxy().servletParameters());
         registration.setAsyncSupported(true);
         registration.addMapping("/*");
 
         environment.jersey().register(new HealthResource());
+        // Exact mappings: they win over Jersey's /mpp/* here and over the admin servlet's /* there.
+        environment.servlets().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
+        environment.admin().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
+        // MPP_AFFINITY_OPTIONS arrives with issue 5 (session affinity); until then the original's default shows.
+        List<String> affinityOptions = List.of("cookies");
+        environment.jersey().register(new StatusResource(new StatusReport.Source(selector, affinityOptions,
+                BuildVersion.get(), started, Clock.systemUTC())));
+
+        // The admin port's /healthcheck: a backend is selected, each locator's last discovery worked (the DC/OS
+        // login's check is registered by the Marathon locator's factory).
+        environment.healthChecks().register("selection", new SelectionHealthCheck(selector, selection.strategy()));
+        for (Locator locator : locators) {
+            environment.healthChecks().register(locator.name(), new LocatorHealthCheck(discovery, locator.name()));
+        }
     }
 }

@@ -30,12 +30,15 @@ public class RoutingProxyServlet extends ProxyServlet {
     private final SelectionSource selection;
     private final Duration connectTimeout;
     private final RetryPolicy policy;
+    private final ProxyMetrics metrics;
     private AnswerWatchdog watchdog;
 
-    public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy) {
+    public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy,
+                               ProxyMetrics metrics) {
         this.selection = selection;
         this.connectTimeout = connectTimeout;
         this.policy = policy;
+        this.metrics = metrics;
     }
 
     @Override
@@ -47,11 +50,13 @@ public class RoutingProxyServlet extends ProxyServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
         Endpoint backend = selection.current().pick();
         if (backend == null) {
             // Look again soon rather than at the next interval: a backend may be back.
             selection.reselectSoon();
             onProxyRewriteFailed(request, response);
+            metrics.completed(null, HttpServletResponse.SC_SERVICE_UNAVAILABLE, started);
             return;
         }
         RequestBody body;
@@ -60,11 +65,12 @@ public class RoutingProxyServlet extends ProxyServlet {
         } catch (IOException e) {
             sendError(request, response, HttpServletResponse.SC_BAD_REQUEST, "the request body could not be read: "
                     + e.getMessage());
+            metrics.completed(null, HttpServletResponse.SC_BAD_REQUEST, started);
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the exchange timeout bounds the backend side
-        new Exchange(this, selection, policy, request, response, body).start(backend);
+        new Exchange(this, selection, policy, request, response, body, started).start(backend);
     }
 
     /** A request to one backend with the client's method, path, query, headers and body. */
@@ -99,6 +105,10 @@ public class RoutingProxyServlet extends ProxyServlet {
 
     AnswerWatchdog watchdog() {
         return watchdog;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
     }
 
     @Override
