@@ -35,7 +35,7 @@ public final class MppMetrics implements Managed {
 
     public MppMetrics(PrometheusMeterRegistry registry, String version) {
         this.registry = registry;
-        Gauge.builder("mpp_build_info", () -> 1)
+        Gauge.builder("mpp.build.info", () -> 1) // ".info": an info metric, mpp_build_info
                 .description("always 1; the labels say which mpp runs on which Java")
                 .tags("version", version, "java", System.getProperty("java.version", "unknown"))
                 .register(registry);
