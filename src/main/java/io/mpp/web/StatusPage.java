@@ -37,6 +37,7 @@ public final class StatusPage {
               letter-spacing:.4px}
             tr:last-child td{border-bottom:0}
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+            td.nw{white-space:nowrap}
             .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;vertical-align:middle}
             .dot.ok{background:var(--ok)}.dot.bad{background:var(--bad)}
             .yes{color:var(--ok);font-weight:600}.no{color:var(--muted)}
@@ -81,9 +82,9 @@ public final class StatusPage {
         }
         for (StatusReport.CandidateRow c : r.candidates()) {
             h.append("<tr><td>").append(link(c.endpoint())).append("</td><td><code>").append(esc(c.locator()))
-                    .append("</code></td><td>")
+                    .append("</code></td><td class=\"nw\">")
                     .append(c.selected() ? "<span class=\"yes\">&#10003; selected</span>" : "<span class=\"no\">&mdash;</span>")
-                    .append("</td><td>")
+                    .append("</td><td class=\"nw\">")
                     .append(c.live() ? "<span class=\"dot ok\"></span>live" : "<span class=\"dot bad\"></span>down")
                     .append("</td><td class=\"num\">");
             if (c.uptimeSeconds() != null) {
