@@ -163,4 +163,38 @@ class ProxyMetricsTest {
         assertThat(s.find("mpp_backend_up", java.util.Map.of("backend", nobody))).hasSize(1);
         assertThat(s.value("mpp_selection_runs_total", "result", "none")).isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    void theSeriesOfABackendGoneForAnHourAreRemovedAndAKnownOnesStay() {
+        io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        ProxyMetrics metrics = new ProxyMetrics(registry);
+        io.mpp.discovery.Endpoint gone = io.mpp.discovery.Endpoint.parse("http://gone:9090", "file:test");
+        io.mpp.discovery.Endpoint kept = io.mpp.discovery.Endpoint.parse("http://kept:9090", "file:test");
+        for (io.mpp.discovery.Endpoint e : List.of(gone, kept)) {
+            metrics.completed(e, 200, System.nanoTime());
+            metrics.completed(e, 500, System.nanoTime());
+            metrics.retried(e);
+        }
+        assertThat(registry.find("mpp_requests").tag("backend", gone.url()).counters()).hasSize(2);
+
+        metrics.forgetGone(List.of(kept), System.nanoTime());
+        assertThat(registry.find("mpp_requests").tag("backend", gone.url()).counters())
+                .as("within the hour").hasSize(2);
+
+        long later = System.nanoTime() + Duration.ofMinutes(61).toNanos();
+        metrics.forgetGone(List.of(kept), later);
+        assertThat(registry.find("mpp_requests").tag("backend", gone.url()).counters()).isEmpty();
+        assertThat(registry.find("mpp_request_duration").tag("backend", gone.url()).timers()).isEmpty();
+        assertThat(registry.find("mpp_retries").tag("backend", gone.url()).counters()).isEmpty();
+        assertThat(registry.find("mpp_requests").tag("backend", kept.url()).counters()).hasSize(2);
+        assertThat(registry.find("mpp_requests").tag("backend", ProxyMetrics.NO_BACKEND).counters()).isEmpty();
+        assertThat(registry.find("mpp_request_duration").tag("backend", ProxyMetrics.NO_BACKEND).timers())
+                .hasSize(1);
+
+        // A backend that comes back starts its series again.
+        metrics.completed(gone, 200, System.nanoTime());
+        assertThat(registry.get("mpp_requests").tag("backend", gone.url()).tag("code", "200").counter().count())
+                .isEqualTo(1);
+    }
 }
