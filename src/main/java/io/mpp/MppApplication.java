@@ -5,39 +5,39 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.cli.ProxyCommand;
-import io.mpp.config.QuotingSubstitutor;
 import io.mpp.cli.UsageException;
+import io.mpp.config.QuotingSubstitutor;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
+import io.mpp.discovery.LocatorHealthCheck;
+import io.mpp.metrics.MppMetrics;
+import io.mpp.metrics.SelectionMetrics;
+import io.mpp.proxy.ProxyMetrics;
 import io.mpp.proxy.RoutingProxyServlet;
 import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
+import io.mpp.selection.SelectionHealthCheck;
 import io.mpp.selection.Selector;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mpp.util.BuildVersion;
 import io.mpp.web.HealthResource;
 import io.mpp.web.MetricsServlet;
 import io.mpp.web.StatusReport;
 import io.mpp.web.StatusResource;
-import io.mpp.metrics.MppMetrics;
-import io.mpp.metrics.SelectionMetrics;
-import io.mpp.proxy.ProxyMetrics;
-import io.mpp.selection.SelectionHealthCheck;
-import io.mpp.discovery.LocatorHealthCheck;
-import io.mpp.util.BuildVersion;
-import io.micrometer.core.instrument.binder.MeterBinder;
-import java.time.Instant;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.LoggerFactory;
 
-/** Wires mpp: locators -> selector -> proxy, and the /mpp resources. */
+/** Wires mpp: locators -> selector -> proxy, the /mpp resources, metrics and health checks. */
 public class MppApplication extends Application<MppConfiguration> {
 
     public static void main(String[] args) throws Exception {
