@@ -5,29 +5,40 @@ import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.cli.ProxyCommand;
-import io.mpp.config.QuotingSubstitutor;
 import io.mpp.cli.UsageException;
+import io.mpp.config.QuotingSubstitutor;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
+import io.mpp.discovery.LocatorHealthCheck;
+import io.mpp.metrics.MppMetrics;
+import io.mpp.metrics.SelectionMetrics;
+import io.mpp.proxy.ProxyMetrics;
 import io.mpp.proxy.RoutingProxyServlet;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
 import io.mpp.selection.SelectionFactory;
+import io.mpp.selection.SelectionHealthCheck;
 import io.mpp.selection.Selector;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mpp.util.BuildVersion;
 import io.mpp.web.HealthResource;
+import io.mpp.web.MetricsServlet;
+import io.mpp.web.StatusReport;
+import io.mpp.web.StatusResource;
 import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.LoggerFactory;
 
-/** Wires mpp: locators -> selector -> proxy, and the /mpp resources. */
+/** Wires mpp: locators -> selector -> proxy, the /mpp resources, metrics and health checks. */
 public class MppApplication extends Application<MppConfiguration> {
 
     public static void main(String[] args) throws Exception {
@@ -66,14 +77,19 @@ public class MppApplication extends Application<MppConfiguration> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger("io.mpp")).setLevel(Level.DEBUG);
         }
 
+        Instant started = Instant.now();
         // mpp's own metrics, in Prometheus text at /mpp/metrics; parts that count things take this registry.
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        MppMetrics observed = new MppMetrics(metrics, BuildVersion.get());
+        environment.lifecycle().manage(observed);
+        environment.lifecycle().addServerLifecycleListener(observed::bindJetty);
 
         ReselectTrigger reselect = new ReselectTrigger();
         List<Locator> locators = config.getLocators().stream()
                 .filter(LocatorFactory::isEnabled)
                 .map(factory -> factory.build(environment, reselect))
                 .toList();
+        locators.stream().filter(MeterBinder.class::isInstance).forEach(l -> ((MeterBinder) l).bindTo(metrics));
         if (locators.isEmpty()) {
             throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE, MPP_MARATHON_URL,"
                     + " MPP_KUBE_SERVICE_NAME or MPP_KUBE_POD_LABEL_SELECTOR so mpp can find Prometheus backends");
@@ -85,20 +101,37 @@ public class MppApplication extends Application<MppConfiguration> {
         probeClient.setFollowRedirects(false);
         probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());
         environment.lifecycle().manage(probeClient);
-        Selector selector = new Selector(new CompositeLocator(locators, Clock.systemUTC()),
+        CompositeLocator discovery = new CompositeLocator(locators, Clock.systemUTC());
+        Selector selector = new Selector(discovery,
                 new PrometheusProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
                 selection.getInterval(), selection.getProbeTimeout().plusSeconds(1), Clock.systemUTC());
         reselect.bind(selector);
         environment.lifecycle().manage(selector);
 
         Affinity affinity = config.getAffinity().build(metrics);
+        ProxyMetrics proxyMetrics = new ProxyMetrics(metrics);
+        SelectionMetrics selectionMetrics = new SelectionMetrics(selector, proxyMetrics);
+        selectionMetrics.bindTo(metrics);
+        observed.beforeScrape(selectionMetrics::refresh);
         RoutingProxyServlet proxy = new RoutingProxyServlet(selector, config.getProxy().getConnectTimeout(),
-                config.getProxy().retryPolicy(), affinity);
+                config.getProxy().retryPolicy(), affinity, proxyMetrics);
         ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
         registration.setInitParameters(config.getProxy().servletParameters());
         registration.setAsyncSupported(true);
         registration.addMapping("/*");
 
         environment.jersey().register(new HealthResource());
+        // Exact mappings: they win over Jersey's /mpp/* here and over the admin servlet's /* there.
+        environment.servlets().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
+        environment.admin().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
+        environment.jersey().register(new StatusResource(new StatusReport.Source(selector, affinity.options().names(),
+                BuildVersion.get(), started, Clock.systemUTC())));
+
+        // The admin port's /healthcheck: a backend is selected, each locator's last discovery worked (the DC/OS
+        // login's check is registered by the Marathon locator's factory).
+        environment.healthChecks().register("selection", new SelectionHealthCheck(selector, selection.strategy()));
+        for (Locator locator : locators) {
+            environment.healthChecks().register(locator.name(), new LocatorHealthCheck(discovery, locator.name()));
+        }
     }
 }

@@ -14,7 +14,7 @@ import net.sourceforge.argparse4j.inf.ArgumentParserException;
 final class VersionAction implements ArgumentAction {
 
     static String version() {
-        String version = VersionAction.class.getPackage().getImplementationVersion();
+        String version = io.mpp.util.BuildVersion.orNull();
         return "mpp " + (version == null ? "(unknown version: not run from the packaged jar)" : version);
     }
 

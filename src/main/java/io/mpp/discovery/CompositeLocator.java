@@ -11,16 +11,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks every configured locator in turn and concatenates their candidates (first finder of a URL wins). A locator
- * that fails keeps its last good answer in use, and its error is kept for the status page and health checks.
+ * that fails keeps its last good list in use, and its error is kept for the status page, health checks and metrics.
  * Only the selector thread calls {@link #locate()}.
  */
 public final class CompositeLocator {
 
     private static final Logger LOG = LoggerFactory.getLogger(CompositeLocator.class);
 
-    /** What one locator last answered. */
+    /**
+     * What one locator last answered.
+     *
+     * @param lastSuccess when it last answered (even with a {@link Locator#problem() problem}); null if never
+     * @param lastError   why the last discovery failed as a whole, or the problem it answered with; null when it
+     *                    fully worked
+     * @param errors      how many discoveries failed or had a problem since start
+     */
     public record LocatorState(String name, List<Endpoint> endpoints, Instant lastSuccess, Instant lastAttempt,
-                               String lastError) {
+                               String lastError, long errors) {
         public boolean healthy() {
             return lastError == null;
         }
@@ -35,9 +42,13 @@ public final class CompositeLocator {
         this.locators = List.copyOf(locators);
         this.clock = clock;
         for (Locator locator : this.locators) {
-            states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet"));
+            states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", 0));
         }
         published = List.copyOf(states.values());
+    }
+
+    public List<Locator> locators() {
+        return locators;
     }
 
     public List<Endpoint> locate() {
@@ -47,8 +58,13 @@ public final class CompositeLocator {
             Instant now = clock.instant();
             LocatorState next;
             try {
-                next = new LocatorState(locator.name(), List.copyOf(locator.locate()), now, now, null);
-                if (previous.lastError() != null && previous.lastAttempt() != null) {
+                List<Endpoint> found = List.copyOf(locator.locate());
+                String problem = locator.problem(); // the locator logged it
+                next = new LocatorState(locator.name(), found, now, now, problem,
+                        previous.errors() + (problem == null ? 0 : 1));
+                boolean failedLastTime = previous.lastAttempt() != null
+                        && !previous.lastAttempt().equals(previous.lastSuccess());
+                if (failedLastTime) {
                     LOG.info("{}: discovery works again", locator.name());
                 }
             } catch (DiscoveryException e) {
@@ -57,12 +73,12 @@ public final class CompositeLocator {
                             previous.endpoints().size());
                 }
                 next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.getMessage());
+                        e.getMessage(), previous.errors() + 1);
             } catch (RuntimeException e) {
                 // A locator bug must not stop selection for the others.
                 LOG.error("{}: discovery failed unexpectedly", locator.name(), e);
                 next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.toString());
+                        e.toString(), previous.errors() + 1);
             }
             states.put(locator.name(), next);
             for (Endpoint endpoint : next.endpoints()) {
@@ -76,5 +92,15 @@ public final class CompositeLocator {
     /** The state of every locator after the last {@link #locate()}; safe to read from any thread. */
     public List<LocatorState> states() {
         return published;
+    }
+
+    /** The state of the named locator; null for a name no locator has. */
+    public LocatorState state(String name) {
+        for (LocatorState s : published) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
     }
 }

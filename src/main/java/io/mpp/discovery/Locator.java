@@ -16,4 +16,13 @@ public interface Locator {
      * @throws DiscoveryException when discovery failed as a whole; the previous answer then stays in use
      */
     List<Endpoint> locate() throws DiscoveryException;
+
+    /**
+     * What went wrong in the last {@link #locate()} that still answered: a part of the discovery that failed while
+     * the rest worked (e.g. one of several Marathon apps could not be read), or null when nothing did. The locator
+     * logs it itself; health checks and metrics report it.
+     */
+    default String problem() {
+        return null;
+    }
 }

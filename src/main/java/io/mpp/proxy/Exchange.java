@@ -38,13 +38,15 @@ final class Exchange {
     private final HttpServletResponse response;
     private final RequestBody body;
     private final Route route;
+    /** When the request arrived, by {@link System#nanoTime()}. */
+    private final long started;
     private final long deadline;
     /** Written by one attempt before it starts the next; attempts never overlap. */
     private volatile List<Endpoint> tried = List.of();
     private volatile int retriesLeft;
 
     Exchange(RoutingProxyServlet servlet, SelectionSource selection, RetryPolicy policy, HttpServletRequest request,
-             HttpServletResponse response, RequestBody body, Route route) {
+             HttpServletResponse response, RequestBody body, Route route, long started) {
         this.servlet = servlet;
         this.selection = selection;
         this.policy = policy;
@@ -52,6 +54,7 @@ final class Exchange {
         this.response = response;
         this.body = body;
         this.route = route;
+        this.started = started;
         this.deadline = System.nanoTime() + policy.exchangeTimeout().toNanos();
         this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
     }
@@ -94,11 +97,13 @@ final class Exchange {
         Endpoint next = failed.next != null ? failed.next : nextBackend();
         if (next != null) {
             retriesLeft--;
+            servlet.metrics().retried(failed.backend);
             send(next);
             return;
         }
         int status = failure instanceof TimeoutException ? HttpServletResponse.SC_GATEWAY_TIMEOUT
                 : HttpServletResponse.SC_BAD_GATEWAY;
+        servlet.metrics().completed(failed.backend, status, started);
         servlet.sendError(request, response, status, "backend " + failed.backend + " failed: " + why
                 + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
     }
@@ -223,6 +228,7 @@ final class Exchange {
         @Override
         public void onComplete(Result result) {
             if (state.get() == STARTED) {
+                servlet.metrics().completed(backend, result.getResponse().getStatus(), started);
                 if (result.isSucceeded()) {
                     servlet.answerComplete(request);
                 } else {

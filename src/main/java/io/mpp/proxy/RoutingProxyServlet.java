@@ -32,14 +32,16 @@ public class RoutingProxyServlet extends ProxyServlet {
     private final Duration connectTimeout;
     private final RetryPolicy policy;
     private final Affinity affinity;
+    private final ProxyMetrics metrics;
     private AnswerWatchdog watchdog;
 
     public RoutingProxyServlet(SelectionSource selection, Duration connectTimeout, RetryPolicy policy,
-                               Affinity affinity) {
+                               Affinity affinity, ProxyMetrics metrics) {
         this.selection = selection;
         this.connectTimeout = connectTimeout;
         this.policy = policy;
         this.affinity = affinity;
+        this.metrics = metrics;
     }
 
     @Override
@@ -51,11 +53,13 @@ public class RoutingProxyServlet extends ProxyServlet {
 
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
         Route route = affinity.route(request, selection.current());
         if (route == null) {
             // Look again soon rather than at the next interval: a backend may be back.
             selection.reselectSoon();
             onProxyRewriteFailed(request, response);
+            metrics.completed(null, HttpServletResponse.SC_SERVICE_UNAVAILABLE, started);
             return;
         }
         RequestBody body;
@@ -64,11 +68,12 @@ public class RoutingProxyServlet extends ProxyServlet {
         } catch (IOException e) {
             sendError(request, response, HttpServletResponse.SC_BAD_REQUEST, "the request body could not be read: "
                     + e.getMessage());
+            metrics.completed(null, HttpServletResponse.SC_BAD_REQUEST, started);
             return;
         }
         AsyncContext async = request.startAsync();
         async.setTimeout(0); // the exchange timeout bounds the backend side
-        new Exchange(this, selection, policy, request, response, body, route).start(route.backend());
+        new Exchange(this, selection, policy, request, response, body, route, started).start(route.backend());
     }
 
     /** A request to one backend with the client's method, path, query, headers and body. */
@@ -103,6 +108,10 @@ public class RoutingProxyServlet extends ProxyServlet {
 
     AnswerWatchdog watchdog() {
         return watchdog;
+    }
+
+    ProxyMetrics metrics() {
+        return metrics;
     }
 
     @Override

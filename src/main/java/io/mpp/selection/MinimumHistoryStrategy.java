@@ -34,6 +34,12 @@ public final class MinimumHistoryStrategy implements Strategy {
     }
 
     @Override
+    public String measures() {
+        return "how far the data reaches back, in seconds (now minus " + BackendFacts.OLDEST_2X + "); at least "
+                + GoDuration.format(minimum) + " serves";
+    }
+
+    @Override
     public Reading measure(Candidate candidate, Instant now) {
         Reading oldest = candidate.facts().oldestData();
         if (!oldest.present()) {

@@ -14,6 +14,11 @@ public final class RandomStrategy implements Strategy {
     }
 
     @Override
+    public String measures() {
+        return "nothing: every live backend serves";
+    }
+
+    @Override
     public Reading measure(Candidate candidate, Instant now) {
         return NOT_COMPARED;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,23 @@ public final class Selector implements Managed, SelectionSource {
 
     /** Prompt selections are this far apart at least, so a stream of failing requests cannot keep probes running. */
     static final Duration MIN_GAP = Duration.ofMillis(200);
+
+    /** How a selection run ended, counted for the metrics. */
+    public enum Outcome {
+        /** The strategy chose the serving backends. */
+        SELECTED,
+        /** No live backend met the strategy: every live one serves. */
+        FALLBACK,
+        /** No candidate was live: requests get 503. */
+        NONE,
+        /** The run failed unexpectedly; the previous selection stays. */
+        FAILED;
+
+        /** The metric label value. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
 
     /** A request failure seen at a moment of {@link System#nanoTime()}. */
     private record Failure(long at, String why) {
@@ -47,6 +65,8 @@ public final class Selector implements Managed, SelectionSource {
     /** Backends that failed a request, until a selection that started after the failure has judged them. */
     private final Map<Endpoint, Failure> failures = new ConcurrentHashMap<>();
     private volatile long lastRunStart = System.nanoTime() - MIN_GAP.toNanos();
+    /** Selection runs by {@link Outcome}; written by the selector thread only. */
+    private final AtomicLongArray runs = new AtomicLongArray(Outcome.values().length);
 
     /**
      * @param probeDeadline the longest a probe may take; a probe that overruns it (it should not: each has its own
@@ -83,6 +103,11 @@ public final class Selector implements Managed, SelectionSource {
 
     public CompositeLocator locator() {
         return locator;
+    }
+
+    /** How many selection runs ended this way since start. */
+    public long runs(Outcome outcome) {
+        return runs.get(outcome.ordinal());
     }
 
     @Override
@@ -126,8 +151,11 @@ public final class Selector implements Managed, SelectionSource {
         reselectPending.set(false);
         lastRunStart = System.nanoTime();
         try {
-            selectOnce();
+            Selection s = selectOnce();
+            Outcome outcome = s.satisfied() ? Outcome.SELECTED : s.isEmpty() ? Outcome.NONE : Outcome.FALLBACK;
+            runs.incrementAndGet(outcome.ordinal());
         } catch (RuntimeException e) {
+            runs.incrementAndGet(Outcome.FAILED.ordinal());
             // Never let the schedule die: the next interval tries again.
             LOG.error("selection failed", e);
         }
@@ -142,6 +170,7 @@ public final class Selector implements Managed, SelectionSource {
             probes.add(probeGuarded(endpoint));
         }
         Instant now = clock.instant();
+        Map<Endpoint, Instant> wasLive = liveSince(current.get());
         List<Candidate> candidates = new ArrayList<>(probes.size());
         for (CompletableFuture<Candidate> p : probes) {
             Candidate c = p.join(); // completes within probeDeadline
@@ -150,7 +179,9 @@ public final class Selector implements Managed, SelectionSource {
                 // It failed a request while we probed it: the request saw it last.
                 c = Candidate.down(c.endpoint(), "failed a request: " + failure.why());
             }
-            candidates.add(c.live() ? c.withMeasured(strategy.measure(c, now)) : c);
+            candidates.add(c.live()
+                    ? c.withMeasured(strategy.measure(c, now)).withLiveSince(wasLive.getOrDefault(c.endpoint(), now))
+                    : c);
         }
         List<Candidate> live = candidates.stream().filter(Candidate::live).toList();
         List<Candidate> chosen = live.isEmpty() ? List.of() : strategy.choose(live);
@@ -169,6 +200,17 @@ public final class Selector implements Managed, SelectionSource {
         });
         report(previous, current.get());
         return current.get();
+    }
+
+    /** Since when each backend that is still live has been, by the last selection (a failed request ends it). */
+    private static Map<Endpoint, Instant> liveSince(Selection last) {
+        Map<Endpoint, Instant> since = new java.util.HashMap<>();
+        for (Candidate c : last.candidates()) {
+            if (c.liveSince() != null && last.live().contains(c.endpoint())) {
+                since.put(c.endpoint(), c.liveSince());
+            }
+        }
+        return since;
     }
 
     private CompletableFuture<Candidate> probeGuarded(Endpoint endpoint) {

@@ -20,6 +20,12 @@ public final class SingleMostDataStrategy implements Strategy {
     }
 
     @Override
+    public String measures() {
+        return "samples ingested since the backend started (" + BackendFacts.SAMPLES_2X + ", or "
+                + BackendFacts.SAMPLES_1X + " on Prometheus 1.x); the most serves";
+    }
+
+    @Override
     public Reading measure(Candidate candidate, Instant now) {
         return candidate.facts().samples();
     }

@@ -9,6 +9,9 @@ public interface Strategy {
     /** The strategy as configured, e.g. {@code random} or {@code minimum-history:2h}. */
     String describe();
 
+    /** What {@link #measure} compares, in words for the status page, e.g. the metric a value comes from. */
+    String measures();
+
     /** The value this strategy compares a live candidate by, or why it cannot be ranked. */
     Reading measure(Candidate candidate, Instant now);
 

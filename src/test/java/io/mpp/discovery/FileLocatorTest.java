@@ -3,6 +3,7 @@ package io.mpp.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.health.HealthCheck;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -82,17 +83,27 @@ class FileLocatorTest {
     void anUnreadableFileKeepsTheLastGoodListInUse() throws Exception {
         Path file = dir.resolve("endpoints");
         Files.writeString(file, "http://a:9090\n");
-        CompositeLocator composite = new CompositeLocator(List.of(new FileLocator(file)), Clock.systemUTC());
+        FileLocator locator = new FileLocator(file);
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        LocatorHealthCheck health = new LocatorHealthCheck(composite, locator.name());
+        assertThat(health.execute().getMessage()).isEqualTo("not run yet");
         assertThat(urls(composite.locate())).containsExactly("http://a:9090");
         assertThat(composite.states().get(0).healthy()).isTrue();
+        assertThat(health.execute().isHealthy()).isTrue();
 
         Files.delete(file);
         assertThat(urls(composite.locate())).containsExactly("http://a:9090");
         assertThat(composite.states().get(0).lastError()).contains("cannot read endpoints file");
+        assertThat(composite.states().get(0).errors()).isEqualTo(1);
+        HealthCheck.Result failing = health.execute();
+        assertThat(failing.isHealthy()).isFalse();
+        assertThat(failing.getMessage()).contains("cannot read endpoints file", "keeping the 1 endpoint(s) it found");
 
         Files.writeString(file, "http://b:9090\n");
         assertThat(urls(composite.locate())).containsExactly("http://b:9090");
         assertThat(composite.states().get(0).healthy()).isTrue();
+        assertThat(health.execute().isHealthy()).isTrue();
+        assertThat(composite.states().get(0).errors()).isEqualTo(1);
     }
 
     @Test

@@ -126,6 +126,11 @@ class SelectorTest {
             }
 
             @Override
+            public String measures() {
+                return "nothing";
+            }
+
+            @Override
             public Reading measure(Candidate candidate, java.time.Instant now) {
                 return Reading.missing("n/a");
             }

@@ -23,17 +23,36 @@ public final class PrometheusProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extraArgs;
+    private final String extraScrapeConfigs;
     private Process process;
 
-    private PrometheusProcess(Path dir, int port, List<String> extraArgs) {
+    private PrometheusProcess(Path dir, int port, List<String> extraArgs, String extraScrapeConfigs) {
         this.dir = dir;
         this.port = port;
         this.extraArgs = extraArgs;
+        this.extraScrapeConfigs = extraScrapeConfigs;
     }
 
     /** Starts Prometheus with its data under {@code dir/data} and waits until it is ready. */
     public static PrometheusProcess start(Path dir, String... extraArgs) throws IOException {
-        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(extraArgs));
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(extraArgs), "");
+        p.launch();
+        return p;
+    }
+
+    /**
+     * Starts Prometheus that also scrapes {@code target} ({@code host:port}) at {@code metricsPath} every second, as
+     * job {@code job}: a real scraper for an exposition under test.
+     */
+    public static PrometheusProcess startScraping(Path dir, String job, String target, String metricsPath)
+            throws IOException {
+        String scrape = """
+                  - job_name: %s
+                    metrics_path: %s
+                    static_configs:
+                      - targets: ['%s']
+                """.formatted(job, metricsPath, target);
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(), scrape);
         p.launch();
         return p;
     }
@@ -78,7 +97,7 @@ public final class PrometheusProcess implements AutoCloseable {
                   - job_name: prometheus
                     static_configs:
                       - targets: ['127.0.0.1:%d']
-                """.formatted(port));
+                """.formatted(port) + extraScrapeConfigs);
         List<String> command = new ArrayList<>(List.of(binary(),
                 "--config.file=" + config,
                 "--storage.tsdb.path=" + dataDir(),

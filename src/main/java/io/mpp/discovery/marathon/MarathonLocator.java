@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.Locator;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * not know (404), or that cannot be read, keeps its last known endpoints while the other apps go on. When no app
  * could be read at all the locator fails as a whole, and the previous answer stays in use.
  */
-public final class MarathonLocator implements Locator {
+public final class MarathonLocator implements Locator, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(MarathonLocator.class);
 
@@ -61,6 +63,27 @@ public final class MarathonLocator implements Locator {
 
     public List<String> appIds() {
         return appIds;
+    }
+
+    /** The apps that could not be read at the last {@link #locate()}, why, and what they still serve. */
+    @Override
+    public String problem() {
+        StringBuilder message = new StringBuilder();
+        for (AppState state : published) {
+            if (state.error() != null) {
+                message.append(message.isEmpty() ? "" : "; ").append(state.error()).append(" (serving its ")
+                        .append(state.endpoints().size()).append(" last known endpoint(s))");
+            }
+        }
+        return message.isEmpty() ? null : message.toString();
+    }
+
+    /** The DC/OS login's metrics, when Marathon is called with one. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        if (client.auth() instanceof MeterBinder login) {
+            login.bindTo(registry);
+        }
     }
 
     /** Each app's state after the last {@link #locate()}; safe to read from any thread. */

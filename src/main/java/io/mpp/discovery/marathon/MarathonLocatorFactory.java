@@ -8,6 +8,7 @@ import io.mpp.discovery.Locator;
 import io.mpp.discovery.LocatorFactory;
 import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
 import io.mpp.discovery.marathon.dcos.DcosLogin;
+import io.mpp.discovery.marathon.dcos.DcosLoginHealthCheck;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.util.GoDurationDeserializer;
 import java.io.IOException;
@@ -123,7 +124,13 @@ public class MarathonLocatorFactory implements LocatorFactory {
                 .orElse(MarathonAuth.NONE);
         MarathonClient client = new MarathonClient(masters, http, auth, requestTimeout);
         MarathonLocator locator = new MarathonLocator(client, appIds, portChoice, Clock.systemUTC());
-        environment.healthChecks().register(locator.name(), new MarathonHealthCheck(locator));
+        // The locator's own health check (named like it) is registered with every other locator's, in run().
+        if (auth instanceof DcosAuthenticator login) {
+            String check = "dcos-login:" + login.uid();
+            if (!environment.healthChecks().getNames().contains(check)) { // two locators may share an account
+                environment.healthChecks().register(check, new DcosLoginHealthCheck(login, Clock.systemUTC()));
+            }
+        }
         if (events) {
             environment.lifecycle().manage(new MarathonEventWatcher(client, Set.copyOf(appIds), reselect,
                     requestTimeout, Duration.ofSeconds(1), Duration.ofMinutes(1)));

@@ -1,5 +1,6 @@
 package io.mpp.proxy.affinity;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -45,11 +46,14 @@ public record AffinityOptions(boolean cookies, boolean sourceIp) {
         return cookies || sourceIp;
     }
 
+    /** The options that are on, in the order they are consulted; empty when affinity is off. */
+    public List<String> names() {
+        return cookies && sourceIp ? List.of("cookies", "sourceip")
+                : cookies ? List.of("cookies") : sourceIp ? List.of("sourceip") : List.of();
+    }
+
     /** As the status page and logs show it: {@code cookies,sourceip}, or {@code none}. */
     public String describe() {
-        if (!any()) {
-            return "none";
-        }
-        return cookies && sourceIp ? "cookies,sourceip" : cookies ? "cookies" : "sourceip";
+        return any() ? String.join(",", names()) : "none";
     }
 }

@@ -13,6 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.codahale.metrics.health.HealthCheck;
+import io.mpp.discovery.CompositeLocator;
+import io.mpp.discovery.LocatorHealthCheck;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.mpp.discovery.DiscoveryException;
@@ -27,6 +29,7 @@ import io.mpp.testing.marathon.MutableClock;
 import io.mpp.testing.marathon.TestKeys;
 import java.net.URI;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,13 +112,15 @@ class MarathonLocatorTest {
         serve(marathon, app("/a").port("web", 0).task(task("a1").ports(31001)), "/a");
         serve(marathon, app("/b").port("web", 0).task(task("b1").ports(32001)), "/b");
         MarathonLocator locator = locator(List.of("/a", "/b"), MarathonAuth.NONE, Duration.ofSeconds(2), marathon);
-        MarathonHealthCheck health = new MarathonHealthCheck(locator);
-        assertThat(urls(locator.locate())).containsExactly("http://127.0.0.1:31001", "http://127.0.0.1:32001");
+        CompositeLocator discovery = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        LocatorHealthCheck health = new LocatorHealthCheck(discovery, locator.name());
+        assertThat(urls(discovery.locate())).containsExactly("http://127.0.0.1:31001", "http://127.0.0.1:32001");
         assertThat(health.execute().isHealthy()).isTrue();
+        assertThat(locator.problem()).isNull();
 
         missing(marathon, "/a");
         serve(marathon, app("/b").port("web", 0).task(task("b1").ports(32001)).task(task("b2").ports(32002)), "/b");
-        assertThat(urls(locator.locate()))
+        assertThat(urls(discovery.locate()))
                 .containsExactly("http://127.0.0.1:31001", "http://127.0.0.1:32001", "http://127.0.0.1:32002");
         MarathonLocator.AppState a = locator.appStates().get(0);
         assertThat(a.error()).contains("app /a", "404", "App '/a' does not exist");
@@ -123,10 +128,12 @@ class MarathonLocatorTest {
         assertThat(locator.appStates().get(1).error()).isNull();
         HealthCheck.Result result = health.execute();
         assertThat(result.isHealthy()).isFalse();
-        assertThat(result.getMessage()).contains("app /a", "404", "serving its 1 last known endpoint(s)");
+        assertThat(result.getMessage()).contains("app /a", "404", "serving its 1 last known endpoint(s)")
+                .doesNotContain("/b");
+        assertThat(discovery.state(locator.name()).errors()).isEqualTo(1);
 
         serve(marathon, app("/a").port("web", 0).task(task("a2").ports(31002)), "/a");
-        assertThat(urls(locator.locate()))
+        assertThat(urls(discovery.locate()))
                 .containsExactly("http://127.0.0.1:31002", "http://127.0.0.1:32001", "http://127.0.0.1:32002");
         assertThat(health.execute().isHealthy()).isTrue();
     }

@@ -1,8 +1,14 @@
 package io.mpp.discovery.marathon.dcos;
 
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.marathon.MarathonAuth;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,18 +18,39 @@ import org.slf4j.LoggerFactory;
  * token, shortly before the token's own {@code exp}, and after Marathon rejected the token. Logins are
  * single-flight: callers that need a token while one login runs wait for it and share its token.
  */
-public final class DcosAuthenticator implements MarathonAuth {
+public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DcosAuthenticator.class);
+
+    /**
+     * What the login last did, for the health check and the status page.
+     *
+     * @param token     the token in use; null before the first login and after Marathon rejected it
+     * @param lastError why the last login failed; null when it worked
+     * @param lastLogin when a login was last tried; null before the first
+     */
+    public record State(AuthToken token, String lastError, Instant lastLogin) {
+    }
 
     private final DcosLogin login;
     private final Clock clock;
     private final ReentrantLock lock = new ReentrantLock();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
     private volatile AuthToken current;
+    private volatile State state = new State(null, null, null);
 
     public DcosAuthenticator(DcosLogin login, Clock clock) {
         this.login = login;
         this.clock = clock;
+    }
+
+    public String uid() {
+        return login.uid();
+    }
+
+    public State state() {
+        return state;
     }
 
     @Override
@@ -38,10 +65,19 @@ public final class DcosAuthenticator implements MarathonAuth {
             if (usable(token)) {
                 return header(token); // another caller logged in while this one waited
             }
-            token = login.login();
+            Instant at = clock.instant();
+            try {
+                token = login.login();
+            } catch (DiscoveryException e) {
+                failed.incrementAndGet();
+                state = new State(current, e.getMessage(), at);
+                throw e;
+            }
+            succeeded.incrementAndGet();
             LOG.info("logged in to DC/OS as service account '{}'; the auth token expires at {}", login.uid(),
                     token.expires());
             current = token;
+            state = new State(token, null, at);
             return header(token);
         } finally {
             lock.unlock();
@@ -57,10 +93,26 @@ public final class DcosAuthenticator implements MarathonAuth {
             if (token != null && header(token).equals(authorization)) {
                 LOG.info("Marathon rejected the auth token of '{}' (401); logging in again", login.uid());
                 current = null;
+                state = new State(null, "Marathon rejected the auth token (401)", state.lastLogin());
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@code mpp_dcos_logins_total{result}} and the current token's expiry. */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        FunctionCounter.builder("mpp_dcos_logins", succeeded, AtomicLong::get).tag("result", "success")
+                .description("DC/OS service-account logins, by result").register(registry);
+        FunctionCounter.builder("mpp_dcos_logins", failed, AtomicLong::get).tag("result", "failure")
+                .description("DC/OS service-account logins, by result").register(registry);
+        Gauge.builder("mpp_dcos_token_expiry_timestamp_seconds", this, a -> {
+                    AuthToken token = a.state.token();
+                    return token == null ? Double.NaN : token.expires().getEpochSecond();
+                })
+                .description("when the DC/OS auth token in use expires (its exp claim); NaN without a token")
+                .register(registry);
     }
 
     private boolean usable(AuthToken token) {

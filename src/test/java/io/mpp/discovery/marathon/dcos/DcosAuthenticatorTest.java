@@ -11,7 +11,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.health.HealthCheck;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.marathon.TlsClients;
@@ -213,5 +216,52 @@ class DcosAuthenticatorTest {
         login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(okJson("{\"tok\":\"x\"}")));
         assertThatThrownBy(authenticator(keys, Duration.ofSeconds(2))::authorization)
                 .hasMessageContaining("answered 200 without a 'token' field");
+    }
+
+    @Test
+    void theHealthCheckFollowsTheTokenAndTheMetricsCountLoginsByResult() throws Exception {
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+        DcosLoginHealthCheck health = new DcosLoginHealthCheck(auth, clock);
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        auth.bindTo(registry);
+        HealthCheck.Result before = health.execute();
+        assertThat(before.isHealthy()).isFalse();
+        assertThat(before.getMessage()).contains("'" + UID + "'", "has not logged in yet");
+
+        String header = auth.authorization();
+        HealthCheck.Result loggedIn = health.execute();
+        assertThat(loggedIn.isHealthy()).isTrue();
+        assertThat(loggedIn.getMessage()).contains("holds a token valid until");
+        assertThat(logins(registry, "success")).isEqualTo(1);
+
+        // Nobody called Marathon for longer than the token lives (20 minutes here).
+        clock.advance(Duration.ofMinutes(21));
+        HealthCheck.Result expired = health.execute();
+        assertThat(expired.isHealthy()).isFalse();
+        assertThat(expired.getMessage()).contains("expired at");
+
+        auth.authorization();
+        assertThat(health.execute().isHealthy()).isTrue();
+        assertThat(logins(registry, "success")).isEqualTo(2);
+
+        // Marathon rejects the token, and the login endpoint fails from then on.
+        auth.rejected("token=" + dcos.issuedTokens().get(1));
+        HealthCheck.Result rejected = health.execute();
+        assertThat(rejected.isHealthy()).isFalse();
+        assertThat(rejected.getMessage()).contains("holds no token", "rejected");
+        login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(aResponse().withStatus(503)
+                .withBody("{\"title\":\"Service Unavailable\",\"description\":\"IAM is down\"}")));
+        assertThatThrownBy(auth::authorization).isInstanceOf(DiscoveryException.class);
+        HealthCheck.Result failed = health.execute();
+        assertThat(failed.isHealthy()).isFalse();
+        assertThat(failed.getMessage()).contains("holds no token", "HTTP 503")
+                .doesNotContain(header.substring("token=".length()));
+        assertThat(logins(registry, "failure")).isEqualTo(1);
+        assertThat(registry.scrape()).contains("mpp_dcos_logins_total{result=\"failure\"} 1.0",
+                "mpp_dcos_logins_total{result=\"success\"} 2.0", "mpp_dcos_token_expiry_timestamp_seconds NaN");
+    }
+
+    private static double logins(PrometheusMeterRegistry registry, String result) {
+        return registry.get("mpp_dcos_logins").tag("result", result).functionCounter().count();
     }
 }
