@@ -3,7 +3,6 @@ package io.mpp.proxy;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dropwizard.testing.ConfigOverride;
 import io.mpp.testing.FreePorts;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.Scrape;
@@ -11,12 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,23 +29,21 @@ class ProxyMetricsTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private StubbedMpp stubs;
     private MppServer mpp;
 
+    @BeforeEach
+    void stubs() {
+        stubs = new StubbedMpp(dir);
+    }
+
     @AfterEach
-    void close() throws Exception {
-        if (mpp != null) {
-            mpp.close();
-        }
-        for (AutoCloseable c : open) {
-            c.close();
-        }
+    void close() {
+        stubs.close();
     }
 
     private PrometheusStub stub(double samples) {
-        PrometheusStub s = new PrometheusStub(samples);
-        open.add(s);
-        return s;
+        return stubs.stub(samples);
     }
 
     private void startMpp(String strategy, PrometheusStub... backends) throws Exception {
@@ -55,12 +51,7 @@ class ProxyMetricsTest {
     }
 
     private void startMpp(String strategy, List<String> backends) throws Exception {
-        Path endpoints = dir.resolve("endpoints");
-        Files.writeString(endpoints, String.join("\n", backends));
-        mpp = MppServer.start(
-                ConfigOverride.config("locators[0].path", endpoints.toString()),
-                ConfigOverride.config("selection.routingStrategy", strategy),
-                ConfigOverride.config("selection.interval", "1h"));
+        mpp = stubs.start(strategy, backends);
     }
 
     private HttpResponse<String> get(String pathAndQuery) throws Exception {

@@ -16,15 +16,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,34 +36,25 @@ class RetryTest {
 
     @TempDir
     Path dir;
-    private final List<AutoCloseable> open = new ArrayList<>();
+    private StubbedMpp stubs;
     private MppServer mpp;
 
+    @BeforeEach
+    void stubs() {
+        stubs = new StubbedMpp(dir);
+    }
+
     @AfterEach
-    void close() throws Exception {
-        if (mpp != null) {
-            mpp.close();
-        }
-        for (AutoCloseable c : open) {
-            c.close();
-        }
+    void close() {
+        stubs.close();
     }
 
     private PrometheusStub stub(double samples) {
-        PrometheusStub s = new PrometheusStub(samples);
-        open.add(s);
-        return s;
+        return stubs.stub(samples);
     }
 
     private void startMpp(List<PrometheusStub> backends, ConfigOverride... overrides) throws Exception {
-        Path endpoints = dir.resolve("endpoints");
-        Files.writeString(endpoints, backends.stream().map(PrometheusStub::url).collect(Collectors.joining("\n")));
-        ConfigOverride[] all = Stream.concat(Stream.of(
-                ConfigOverride.config("locators[0].path", endpoints.toString()),
-                ConfigOverride.config("selection.routingStrategy", "single-most-data"),
-                ConfigOverride.config("selection.interval", "1h")), Arrays.stream(overrides))
-                .toArray(ConfigOverride[]::new);
-        mpp = MppServer.start(all);
+        mpp = stubs.start("single-most-data", StubbedMpp.urls(backends), overrides);
         // The stubs answer the liveness query like a probe, without counting it as a client request.
         Await.until(Duration.ofSeconds(30), "mpp to serve from the stub with the most data", () -> {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url()
@@ -105,8 +93,7 @@ class RetryTest {
             assertThat(r.body()).isEqualTo(OK);
             assertThat(servedBy(r)).isEqualTo(good.url());
             assertThat(failing.requests()).isEqualTo(1);
-            mpp.close();
-            mpp = null;
+            stubs.close(); // the next status gets a fresh mpp and fresh stubs
         }
     }
 
