@@ -58,17 +58,18 @@ public class RoutingProxyServlet extends ProxyServlet {
         if (route == null) {
             // Look again soon rather than at the next interval: a backend may be back.
             selection.reselectSoon();
-            onProxyRewriteFailed(request, response);
+            // Counted before the answer leaves, so a scrape right after the client has it includes it.
             metrics.completed(null, HttpServletResponse.SC_SERVICE_UNAVAILABLE, started);
+            onProxyRewriteFailed(request, response);
             return;
         }
         RequestBody body;
         try {
             body = RequestBody.read(request, policy.bodyLimit());
         } catch (IOException e) {
+            metrics.completed(null, HttpServletResponse.SC_BAD_REQUEST, started);
             sendError(request, response, HttpServletResponse.SC_BAD_REQUEST, "the request body could not be read: "
                     + e.getMessage());
-            metrics.completed(null, HttpServletResponse.SC_BAD_REQUEST, started);
             return;
         }
         AsyncContext async = request.startAsync();
