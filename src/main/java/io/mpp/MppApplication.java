@@ -18,7 +18,6 @@ import io.mpp.discovery.LocatorHealthCheck;
 import io.mpp.metrics.MppMetrics;
 import io.mpp.metrics.SelectionMetrics;
 import io.mpp.proxy.ProxyMetrics;
-import io.mpp.proxy.RoutingProxyServlet;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.PrometheusProbe;
 import io.mpp.selection.ReselectTrigger;
@@ -30,7 +29,6 @@ import io.mpp.web.HealthResource;
 import io.mpp.web.MetricsServlet;
 import io.mpp.web.StatusReport;
 import io.mpp.web.StatusResource;
-import jakarta.servlet.ServletRegistration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -113,12 +111,12 @@ public class MppApplication extends Application<MppConfiguration> {
         SelectionMetrics selectionMetrics = new SelectionMetrics(selector, proxyMetrics);
         selectionMetrics.bindTo(metrics);
         observed.beforeScrape(selectionMetrics::refresh);
-        RoutingProxyServlet proxy = new RoutingProxyServlet(selector, config.getProxy().getConnectTimeout(),
-                config.getProxy().retryPolicy(), affinity, proxyMetrics);
-        ServletRegistration.Dynamic registration = environment.servlets().addServlet("proxy", proxy);
-        registration.setInitParameters(config.getProxy().servletParameters());
-        registration.setAsyncSupported(true);
-        registration.addMapping("/*");
+        // The proxy owns every path outside /mpp/ and sits in front of Dropwizard's servlet contexts.
+        if (!(config.getServerFactory() instanceof MppServerFactory server)) {
+            throw new IllegalStateException("server.type must be mpp (as in mpp's config.yml): its server puts the"
+                    + " proxy in front of the /mpp/ resources");
+        }
+        server.setProxy(config.getProxy().build(selector, affinity, proxyMetrics));
 
         environment.jersey().register(new HealthResource());
         // Exact mappings: they win over Jersey's /mpp/* here and over the admin servlet's /* there.

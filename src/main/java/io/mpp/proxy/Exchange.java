@@ -3,64 +3,86 @@ package io.mpp.proxy;
 import io.mpp.discovery.Endpoint;
 import io.mpp.proxy.affinity.Route;
 import io.mpp.selection.SelectionSource;
-import jakarta.servlet.ServletOutputStream;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.client.Request;
-import org.eclipse.jetty.ee10.servlet.HttpOutput;
-import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
- * One client request on its way through mpp: one attempt at a time, and a new attempt on another backend when one
- * fails before its answer started (connection refused or broken, a hung backend, or a 502/503/504 answer). Once a
- * backend's answer has started, it streams to the client and is never retried.
+ * One client request on its way through mpp, started once its body is read (a {@link Promise} of it): one attempt
+ * at a time, and a new attempt on another backend when one fails before its answer started (connection refused or
+ * broken, a hung backend, or a 502/503/504 answer). Once a backend's answer has started, it streams to the client
+ * and is never retried.
  */
-final class Exchange {
+final class Exchange implements Promise<RequestBody> {
 
-    private final RoutingProxyServlet servlet;
+    private final RoutingProxyHandler proxy;
     private final SelectionSource selection;
     private final RetryPolicy policy;
-    private final HttpServletRequest request;
-    private final HttpServletResponse response;
-    private final RequestBody body;
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
     private final Route route;
     /** When the request arrived, by {@link System#nanoTime()}. */
     private final long started;
     private final long deadline;
+    private RequestBody body;
     /** Written by one attempt before it starts the next; attempts never overlap. */
     private volatile List<Endpoint> tried = List.of();
     private volatile int retriesLeft;
+    private volatile Attempt current;
+    /** Set when the client's side failed (it went away): nothing is retried for it any more. */
+    private volatile Throwable clientFailure;
 
-    Exchange(RoutingProxyServlet servlet, SelectionSource selection, RetryPolicy policy, HttpServletRequest request,
-             HttpServletResponse response, RequestBody body, Route route, long started) {
-        this.servlet = servlet;
-        this.selection = selection;
-        this.policy = policy;
+    Exchange(RoutingProxyHandler proxy, Request request, Response response, Callback callback, Route route,
+             long started) {
+        this.proxy = proxy;
+        this.selection = proxy.selection();
+        this.policy = proxy.policy();
         this.request = request;
         this.response = response;
-        this.body = body;
+        this.callback = callback;
         this.route = route;
         this.started = started;
-        this.deadline = System.nanoTime() + policy.exchangeTimeout().toNanos();
-        this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
+        this.deadline = started + policy.exchangeTimeout().toNanos();
     }
 
-    void start(Endpoint backend) {
-        send(backend);
+    /** The body is read: the first attempt. */
+    @Override
+    public void succeeded(RequestBody body) {
+        this.body = body;
+        this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
+        request.addFailureListener(this::clientFailed);
+        send(route.backend());
+    }
+
+    /** The body could not be read: the client's request is at fault, no backend is asked. */
+    @Override
+    public void failed(Throwable failure) {
+        proxy.metrics().completed(null, 400, started);
+        fail(400, "the request body could not be read: " + describe(failure));
+    }
+
+    private void clientFailed(Throwable failure) {
+        clientFailure = failure;
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.proxyRequest.abort(failure);
+        }
     }
 
     private void send(Endpoint backend) {
@@ -71,23 +93,37 @@ final class Exchange {
             now.add(backend);
             tried = List.copyOf(now);
         }
+        org.eclipse.jetty.client.Request proxyRequest;
+        try {
+            proxyRequest = proxy.newBackendRequest(request, backend, body);
+        } catch (IllegalArgumentException e) {
+            proxy.metrics().completed(null, 400, started);
+            fail(400, "the request target cannot be passed on: " + e.getMessage());
+            return;
+        }
         long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        Request proxyRequest = servlet.newBackendRequest(request, backend, body);
         proxyRequest.timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS);
         Attempt attempt = new Attempt(backend, proxyRequest, System.nanoTime() + policy.headersTimeout().toNanos());
-        servlet.watchdog().watch(attempt);
+        current = attempt;
+        proxy.watchdog().watch(attempt);
         proxyRequest.send(attempt);
     }
 
     /** A backend that may take this request when the current one failed, or null when there is no more chance. */
     private Endpoint nextBackend() {
-        if (retriesLeft <= 0 || deadline - System.nanoTime() <= 0) {
+        if (retriesLeft <= 0 || deadline - System.nanoTime() <= 0 || clientFailure != null) {
             return null;
         }
         return route.next(selection.current(), tried);
     }
 
     private void retryOrFail(Attempt failed, Throwable failure) {
+        if (clientFailure != null) {
+            // The client went away: the backend did nothing wrong and nobody waits for another attempt.
+            proxy.metrics().completed(failed.backend, 499, started);
+            callback.failed(clientFailure);
+            return;
+        }
         String why = describe(failure);
         boolean exchangeTimedOut = failure instanceof TimeoutException && !(failure instanceof HungBackend);
         if (!exchangeTimedOut) {
@@ -97,32 +133,26 @@ final class Exchange {
         Endpoint next = failed.next != null ? failed.next : nextBackend();
         if (next != null) {
             retriesLeft--;
-            servlet.metrics().retried(failed.backend);
+            proxy.metrics().retried(failed.backend);
             send(next);
             return;
         }
-        int status = failure instanceof TimeoutException ? HttpServletResponse.SC_GATEWAY_TIMEOUT
-                : HttpServletResponse.SC_BAD_GATEWAY;
-        servlet.metrics().completed(failed.backend, status, started);
-        servlet.sendError(request, response, status, "backend " + failed.backend + " failed: " + why
+        int status = failure instanceof TimeoutException ? 504 : 502;
+        proxy.metrics().completed(failed.backend, status, started);
+        fail(status, "backend " + failed.backend + " failed: " + why
                 + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
     }
 
-    /**
-     * Passes one chunk of an answer on as it arrives: without the flush Jetty would hold up to a buffer's worth of
-     * it. Jetty's own stream takes the (usually direct) buffer as it is; any other needs a copy.
-     */
-    static void write(ServletOutputStream out, ByteBuffer content) throws IOException {
-        if (out instanceof HttpOutput jetty) {
-            jetty.write(content);
-        } else if (content.hasArray()) {
-            out.write(content.array(), content.arrayOffset() + content.position(), content.remaining());
-        } else {
-            byte[] bytes = new byte[content.remaining()];
-            content.get(bytes);
-            out.write(bytes);
+    /** Ends the exchange with a Prometheus-style error, or cuts the connection when the answer had started. */
+    private void fail(int status, String message) {
+        if (response.isCommitted()) {
+            callback.failed(new IOException(message));
+            return;
         }
-        out.flush();
+        response.reset();
+        // What is left of the client's request body, if anything, is not worth reading.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        PrometheusError.send(response, callback, status, PrometheusError.typeOf(status), message);
     }
 
     /** A short reason for logs and error answers (Jetty's own messages carry whole connection dumps). */
@@ -149,20 +179,20 @@ final class Exchange {
     }
 
     /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */
-    private final class Attempt implements Response.Listener, AnswerWatchdog.Watched {
+    private final class Attempt implements org.eclipse.jetty.client.Response.Listener, AnswerWatchdog.Watched {
         private static final int WAITING = 0;
         private static final int STARTED = 1;
         private static final int ABANDONED = 2;
 
         private final Endpoint backend;
-        private final Request proxyRequest;
+        private final org.eclipse.jetty.client.Request proxyRequest;
         private final long deadline;
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private volatile boolean reselectAsked;
         /** Chosen when an answer is refused so the retry goes where the decision was made. */
         private volatile Endpoint next;
 
-        Attempt(Endpoint backend, Request proxyRequest, long deadline) {
+        Attempt(Endpoint backend, org.eclipse.jetty.client.Request proxyRequest, long deadline) {
             this.backend = backend;
             this.proxyRequest = proxyRequest;
             this.deadline = deadline;
@@ -196,7 +226,7 @@ final class Exchange {
         }
 
         @Override
-        public void onHeaders(Response answer) {
+        public void onHeaders(org.eclipse.jetty.client.Response answer) {
             int status = answer.getStatus();
             if (status == 502 || status == 503 || status == 504) {
                 Endpoint other = nextBackend();
@@ -210,29 +240,35 @@ final class Exchange {
                 return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
             response.setStatus(status);
-            servlet.copyAnswerHeaders(request, response, answer, backend, route);
+            proxy.copyAnswerHeaders(request, response, answer, backend, route);
         }
 
+        /** Passes each chunk on as it arrives and asks for the next once the client's side took it. */
         @Override
-        public void onContent(Response answer, Content.Chunk chunk, Runnable demander) {
+        public void onContent(org.eclipse.jetty.client.Response answer, Content.Chunk chunk, Runnable demander) {
             chunk.retain();
-            Callback callback = Callback.from(chunk::release, Callback.from(demander, answer::abort));
-            try {
-                write(response.getOutputStream(), chunk.getByteBuffer());
-                callback.succeeded();
-            } catch (Throwable x) {
-                callback.failed(x);
-            }
+            response.write(false, chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+                chunk.release();
+                demander.run();
+            }, failure -> {
+                chunk.release();
+                answer.abort(failure);
+            }));
         }
 
         @Override
         public void onComplete(Result result) {
             if (state.get() == STARTED) {
-                servlet.metrics().completed(backend, result.getResponse().getStatus(), started);
+                org.eclipse.jetty.client.Response answer = result.getResponse();
                 if (result.isSucceeded()) {
-                    servlet.answerComplete(request);
+                    proxy.metrics().completed(backend, answer.getStatus(), started);
+                    callback.succeeded();
+                } else if (!response.isCommitted()) {
+                    proxy.metrics().completed(backend, 502, started);
+                    fail(502, "backend " + backend + " broke off its answer: " + describe(result.getFailure()));
                 } else {
-                    servlet.answerBroken(request, response, result.getResponse(), result.getFailure());
+                    proxy.metrics().completed(backend, answer.getStatus(), started);
+                    callback.failed(result.getFailure());
                 }
                 return;
             }

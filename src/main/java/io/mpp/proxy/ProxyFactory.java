@@ -3,11 +3,12 @@ package io.mpp.proxy;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dropwizard.util.DataSize;
+import io.mpp.proxy.affinity.Affinity;
+import io.mpp.selection.SelectionSource;
 import io.mpp.util.GoDurationDeserializer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
-import java.util.Map;
 
 /** Settings of the proxy's outbound side. */
 public class ProxyFactory {
@@ -100,11 +101,9 @@ public class ProxyFactory {
         return maxConnectionsPerBackend;
     }
 
-    /** The init parameters Jetty's proxy servlet reads. */
-    public Map<String, String> servletParameters() {
-        return Map.of(
-                "timeout", Long.toString(responseTimeout.toMillis()),
-                "idleTimeout", Long.toString(idleTimeout.toMillis()),
-                "maxConnections", Integer.toString(maxConnectionsPerBackend));
+    /** The proxy for every path outside {@code /mpp/}, with its own HTTP client to the backends. */
+    public RoutingProxyHandler build(SelectionSource selection, Affinity affinity, ProxyMetrics metrics) {
+        return new RoutingProxyHandler(selection, retryPolicy(), affinity, metrics, connectTimeout, idleTimeout,
+                maxConnectionsPerBackend);
     }
 }

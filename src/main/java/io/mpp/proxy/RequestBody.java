@@ -1,11 +1,15 @@
 package io.mpp.proxy;
 
-import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import org.eclipse.jetty.client.BytesRequestContent;
+import org.eclipse.jetty.client.ContentSourceRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * A client's request body as mpp forwards it: held in memory up to a bound so the request can be sent again to
@@ -16,11 +20,19 @@ sealed interface RequestBody {
     /** Whether the request can be sent again. */
     boolean replayable();
 
+    /** The body for one attempt; null when there is none. Called once per attempt. */
+    org.eclipse.jetty.client.Request.Content content(String contentType);
+
     /** No body. */
     record None() implements RequestBody {
         @Override
         public boolean replayable() {
             return true;
+        }
+
+        @Override
+        public org.eclipse.jetty.client.Request.Content content(String contentType) {
+            return null;
         }
     }
 
@@ -30,46 +42,145 @@ sealed interface RequestBody {
         public boolean replayable() {
             return true;
         }
+
+        @Override
+        public org.eclipse.jetty.client.Request.Content content(String contentType) {
+            return contentType == null ? new BytesRequestContent(bytes) : new BytesRequestContent(contentType, bytes);
+        }
     }
 
     /** A body past the bound: what was read of it, then the rest of the client's stream. */
-    record Streamed(InputStream stream) implements RequestBody {
+    record Streamed(Content.Source source) implements RequestBody {
         @Override
         public boolean replayable() {
             return false;
+        }
+
+        @Override
+        public org.eclipse.jetty.client.Request.Content content(String contentType) {
+            return new ContentSourceRequestContent(source, contentType);
         }
     }
 
     RequestBody NONE = new None();
 
     /**
-     * Reads the body when its length is known and within the limit, or when its length is unknown and it ends within
-     * the limit; otherwise leaves it to be streamed.
-     *
-     * @throws IOException when the client's body cannot be read (it went away, or sent less than it announced)
+     * Reads, without blocking, the body when its length is known and within the limit, or when its length is unknown
+     * and it ends within the limit; otherwise leaves it to be streamed. The promise fails when the client's body
+     * cannot be read (it went away, or sent less than it announced).
      */
-    static RequestBody read(HttpServletRequest request, long limit) throws IOException {
-        long length = request.getContentLengthLong();
-        boolean chunked = request.getHeader("Transfer-Encoding") != null;
+    static void read(Request request, long limit, Promise<RequestBody> promise) {
+        long length = request.getLength();
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
         if (length == 0 || length < 0 && !chunked) {
-            return NONE;
+            promise.succeeded(NONE);
+        } else if (length > limit) {
+            promise.succeeded(new Streamed(request));
+        } else {
+            new Reader(request, length, limit, promise).run();
         }
-        InputStream in = request.getInputStream();
-        if (length > limit) {
-            return new Streamed(in);
+    }
+
+    /** Reads chunks as they come, on whichever thread has them: nothing here blocks. */
+    final class Reader implements Runnable, Invocable {
+        private final Content.Source source;
+        private final long length;
+        private final long limit;
+        private final Promise<RequestBody> promise;
+        private final ByteArrayOutputStream read;
+
+        Reader(Content.Source source, long length, long limit, Promise<RequestBody> promise) {
+            this.source = source;
+            this.length = length;
+            this.limit = limit;
+            this.promise = promise;
+            this.read = new ByteArrayOutputStream(length > 0 ? (int) length : 1024);
         }
-        if (length > 0) {
-            byte[] bytes = in.readNBytes((int) length);
-            if (bytes.length < length) {
-                throw new EOFException("the request body ended after " + bytes.length + " of the " + length
-                        + " bytes its Content-Length announced");
+
+        @Override
+        public void run() {
+            while (true) {
+                Content.Chunk chunk = source.read();
+                if (chunk == null) {
+                    source.demand(this);
+                    return;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    promise.failed(chunk.getFailure());
+                    return;
+                }
+                ByteBuffer bytes = chunk.getByteBuffer();
+                int size = bytes.remaining();
+                if (read.size() + (long) size > limit) {
+                    // Only a body of unknown length gets here: stream what was read, then the rest.
+                    copy(bytes);
+                    chunk.release();
+                    promise.succeeded(new Streamed(new PrefixedSource(ByteBuffer.wrap(read.toByteArray()), source)));
+                    return;
+                }
+                copy(bytes);
+                boolean last = chunk.isLast();
+                chunk.release();
+                if (last) {
+                    if (length > 0 && read.size() < length) {
+                        promise.failed(new EOFException("the request body ended after " + read.size() + " of the "
+                                + length + " bytes its Content-Length announced"));
+                    } else {
+                        promise.succeeded(new Buffered(read.toByteArray()));
+                    }
+                    return;
+                }
             }
-            return new Buffered(bytes);
         }
-        byte[] head = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-        if (head.length <= limit) {
-            return new Buffered(head);
+
+        private void copy(ByteBuffer bytes) {
+            if (bytes.hasArray()) {
+                read.write(bytes.array(), bytes.arrayOffset() + bytes.position(), bytes.remaining());
+            } else {
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.slice().get(copy);
+                read.write(copy, 0, copy.length);
+            }
         }
-        return new Streamed(new SequenceInputStream(new ByteArrayInputStream(head), in));
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+    }
+
+    /** The part of a body read already, then the rest of the client's stream. */
+    final class PrefixedSource implements Content.Source {
+        private final Content.Source rest;
+        private volatile ByteBuffer prefix;
+
+        PrefixedSource(ByteBuffer prefix, Content.Source rest) {
+            this.prefix = prefix;
+            this.rest = rest;
+        }
+
+        @Override
+        public Content.Chunk read() {
+            ByteBuffer first = prefix;
+            if (first != null) {
+                prefix = null;
+                return Content.Chunk.from(first, false);
+            }
+            return rest.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            if (prefix != null) {
+                demandCallback.run();
+            } else {
+                rest.demand(demandCallback);
+            }
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            rest.fail(failure);
+        }
     }
 }

@@ -4,9 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.mpp.discovery.Endpoint;
 import io.mpp.selection.Selection;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.util.List;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Keeps a client on one backend while more than one serves, so consecutive queries (a dashboard's panels) see the
@@ -52,8 +52,13 @@ public final class Affinity {
         return options;
     }
 
-    /** Where this request goes first; null when no backend serves. */
-    public Route route(HttpServletRequest request, Selection selection) {
+    /**
+     * Where a request goes first; null when no backend serves.
+     *
+     * @param headers    the client's request headers
+     * @param remoteAddr the address the connection came from
+     */
+    public Route route(HttpFields headers, String remoteAddr, Selection selection) {
         List<Endpoint> serving = selection.serving();
         if (serving.size() < 2 || !options.any()) {
             Endpoint backend = selection.pick();
@@ -61,7 +66,7 @@ public final class Affinity {
         }
         String pinned = null;
         if (cookie != null) {
-            pinned = cookie.routeIn(request.getHeaders("Cookie"));
+            pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()));
             Endpoint backend = pinned == null ? null : servingAndLive(selection, pinned);
             if (backend != null) {
                 cookieHits.increment();
@@ -69,8 +74,8 @@ public final class Affinity {
             }
         }
         if (options.sourceIp()) {
-            byte[] client = ClientAddress.of(request.getHeaders("X-Forwarded-For"), trustedProxies,
-                    request.getRemoteAddr());
+            byte[] client = ClientAddress.of(headers.getValues(HttpHeader.X_FORWARDED_FOR.asString()),
+                    trustedProxies, remoteAddr);
             sourceIpHits.increment();
             return new Route(Rendezvous.choose(client, serving, List.of()), cookie != null, pinned, client);
         }
@@ -78,13 +83,16 @@ public final class Affinity {
     }
 
     /**
-     * Called once the answer's headers are being copied: pins the client to the backend that answered (the first
-     * one, or the one a retry moved the request to) when its cookie does not name that backend already.
+     * The Set-Cookie value that pins the client to the backend that answered (the first one, or the one a retry
+     * moved the request to); null when its cookie names that backend already or nothing is to be pinned.
+     *
+     * @param secure whether the client's connection to mpp is TLS
      */
-    public void pin(Route route, HttpServletRequest request, HttpServletResponse response, Endpoint answered) {
+    public String pin(Route route, HttpFields requestHeaders, boolean secure, Endpoint answered) {
         if (route.pinning() && !answered.url().equals(route.pinnedUrl())) {
-            response.addHeader("Set-Cookie", cookie.setCookieHeader(answered.url(), cameOverHttps(request)));
+            return cookie.setCookieHeader(answered.url(), cameOverHttps(secure, requestHeaders));
         }
+        return null;
     }
 
     /** The backend among the current selection's serving and live ones with this URL; null when there is none. */
@@ -100,11 +108,11 @@ public final class Affinity {
     }
 
     /** Directly, or through a proxy that terminated TLS and says so in X-Forwarded-Proto (its first entry). */
-    static boolean cameOverHttps(HttpServletRequest request) {
-        if (request.isSecure()) {
+    static boolean cameOverHttps(boolean secure, HttpFields headers) {
+        if (secure) {
             return true;
         }
-        String proto = request.getHeader("X-Forwarded-Proto");
+        String proto = headers.get(HttpHeader.X_FORWARDED_PROTO);
         if (proto == null) {
             return false;
         }
