@@ -10,6 +10,8 @@ import jakarta.servlet.Servlet;
 import jakarta.validation.Validator;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 /**
  * {@code server.type: mpp}: Dropwizard's default server with the proxy in front of its servlet contexts (see
@@ -38,6 +40,19 @@ public class MppServerFactory extends DefaultServerFactory {
                     + " (mpp's config.yml has /mpp/*)");
         }
         return prefix;
+    }
+
+    /** Dropwizard's pool, as it builds it, but one that lets proxied answers resume their connection in place. */
+    @Override
+    protected ThreadPool createThreadPool(MetricRegistry metricRegistry) {
+        if (isEnableVirtualThreads()) {
+            throw new IllegalStateException("server.enableVirtualThreads is not supported: mpp's proxy never blocks");
+        }
+        MppThreadPool pool = new MppThreadPool(metricRegistry, getMaxThreads(), getMinThreads(),
+                (int) getIdleThreadTimeout().toMilliseconds(), new BlockingArrayQueue<>(getMinThreads(),
+                getMaxThreads()));
+        pool.setName("dw");
+        return pool;
     }
 
     /** Called with Dropwizard's routing handler of both ports: the place to put the proxy in front of it. */

@@ -262,7 +262,7 @@ final class Exchange implements Promise<RequestBody> {
                 org.eclipse.jetty.client.Response answer = result.getResponse();
                 if (result.isSucceeded()) {
                     proxy.metrics().completed(backend, answer.getStatus(), started);
-                    callback.succeeded();
+                    InlineResume.succeed(callback);
                 } else if (!response.isCommitted()) {
                     proxy.metrics().completed(backend, 502, started);
                     fail(502, "backend " + backend + " broke off its answer: " + describe(result.getFailure()));

@@ -139,6 +139,8 @@ public class RoutingProxyHandler extends ProxyHandler {
         HttpFields clientHeaders = request.getHeaders();
         proxyRequest.headers(headers -> {
             HopByHop.copy(clientHeaders, headers, REPLACED);
+            // Set here, Jetty's client would parse the whole URI once more to find it.
+            headers.put(HttpHeader.HOST, authority(backend.url()));
             addForwardedHeaders(request, clientHeaders, headers);
         });
         org.eclipse.jetty.client.Request.Content content = body.content(clientHeaders.get(HttpHeader.CONTENT_TYPE));
@@ -146,6 +148,13 @@ public class RoutingProxyHandler extends ProxyHandler {
             proxyRequest.body(content);
         }
         return proxyRequest;
+    }
+
+    /** The host and port of a normalised backend URL ({@code scheme://host:port[/path]}). */
+    static String authority(String url) {
+        int start = url.indexOf("://") + 3;
+        int end = url.indexOf('/', start);
+        return end < 0 ? url.substring(start) : url.substring(start, end);
     }
 
     /** The de-facto proxy headers: X-Forwarded-For appended to, X-Forwarded-Proto and -Host set only when absent. */

@@ -6,6 +6,7 @@ import io.dropwizard.testing.ConfigOverride;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.RecordingBackend;
 import java.io.InputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -120,6 +123,46 @@ class ProxyBehaviourTest {
             assertThat(new String(body.readAllBytes(), StandardCharsets.UTF_8))
                     .isEqualTo(RecordingBackend.STREAM_SECOND_HALF);
         }
+    }
+
+    /** One request written as raw bytes (headers java.net.http refuses to send), answered on a closed connection. */
+    private static String raw(String request) throws Exception {
+        URI base = URI.create(mpp.url());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void theBackendGetsItsOwnHostAndNoHopByHopHeaders() throws Exception {
+        String answer = raw("GET /api/v1/labels HTTP/1.1\r\nHost: mpp.example:9090\r\n"
+                + "Connection: close, X-Hop-Only\r\nX-Hop-Only: 1\r\nKeep-Alive: timeout=5\r\n"
+                + "Proxy-Authorization: Basic c2VjcmV0\r\nX-End-To-End: 2\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 200");
+        RecordingBackend.Received got = last();
+        assertThat(got.header("Host")).isEqualTo(URI.create(backend.url()).getAuthority());
+        assertThat(got.header("X-Forwarded-Host")).isEqualTo("mpp.example:9090");
+        assertThat(got.header("X-End-To-End")).isEqualTo("2");
+        assertThat(got.header("X-Hop-Only")).as("named by Connection").isNull();
+        assertThat(got.header("Keep-Alive")).isNull();
+        assertThat(got.header("Proxy-Authorization")).isNull();
+    }
+
+    @Test
+    void aTargetThatIsNoURIIsABadRequestNotAnError() throws Exception {
+        String answer = raw("GET /api/v1/query?query=%zz HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertThat(answer).contains("\"errorType\":\"bad_data\"");
+        assertThat(backend.received()).hasSize(before);
+    }
+
+    @Test
+    void proxiedRequestsRunWithoutAThreadHandOff() {
+        // A blocking handler anywhere above the proxy would make Jetty hand every request to a pool thread.
+        Server server = mpp.app().getEnvironment().getApplicationContext().getServer();
+        assertThat(server.getInvocationType()).isEqualTo(Invocable.InvocationType.NON_BLOCKING);
     }
 
     @Test

@@ -273,8 +273,10 @@ class RetryTest {
         PrometheusStub other = stub(10);
         slow.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(2000));
         other.answerRequests(aResponse().withStatus(200).withBody(OK));
+        // The client connection's idle timeout is shorter than the answer, too: the exchange timeout bounds it.
         startMpp(List.of(slow, other), ConfigOverride.config("proxy.headersTimeout", "200ms"),
-                ConfigOverride.config("selection.probeTimeout", "500ms"));
+                ConfigOverride.config("selection.probeTimeout", "500ms"),
+                ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "1s"));
         Await.until(Duration.ofSeconds(30), "mpp to serve from the most data",
                 () -> slow.url().equals(servedBy(query())));
         int before = other.requests();
