@@ -7,28 +7,28 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
-import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * One client request on its way through mpp, started once its body is read (a {@link Promise} of it): one attempt
  * at a time, and a new attempt on another backend when one fails before its answer started (connection refused or
  * broken, a hung backend, or a 502/503/504 answer). Once a backend's answer has started, it streams to the client
  * and is never retried.
+ *
+ * <p>The exchange timeout bounds all attempts together: the watchdog aborts the current one when it is up.
  */
-final class Exchange implements Promise<RequestBody> {
+final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
 
     private final RoutingProxyHandler proxy;
     private final SelectionSource selection;
@@ -47,6 +47,8 @@ final class Exchange implements Promise<RequestBody> {
     private volatile Attempt current;
     /** Set when the client's side failed (it went away): nothing is retried for it any more. */
     private volatile Throwable clientFailure;
+    /** Set once the client's callback is completed: the watchdog forgets the exchange. */
+    private volatile boolean over;
 
     Exchange(RoutingProxyHandler proxy, Request request, Response response, Callback callback, Route route,
              long started) {
@@ -67,6 +69,7 @@ final class Exchange implements Promise<RequestBody> {
         this.body = body;
         this.retriesLeft = body.replayable() ? policy.maxRetries() : 0;
         request.addFailureListener(this::clientFailed);
+        proxy.watchdog().watch(this);
         send(route.backend());
     }
 
@@ -81,7 +84,26 @@ final class Exchange implements Promise<RequestBody> {
         clientFailure = failure;
         Attempt attempt = current;
         if (attempt != null) {
-            attempt.proxyRequest.abort(failure);
+            attempt.call.abort(failure);
+        }
+    }
+
+    @Override
+    public boolean waiting() {
+        return !over;
+    }
+
+    @Override
+    public long deadline() {
+        return deadline;
+    }
+
+    /** The exchange timeout is up: the current attempt ends, and with no time left there is no other. */
+    @Override
+    public void overdue() {
+        Attempt attempt = current;
+        if (attempt != null) {
+            attempt.call.abort(new TimeoutException("no complete answer within the exchange timeout"));
         }
     }
 
@@ -93,20 +115,18 @@ final class Exchange implements Promise<RequestBody> {
             now.add(backend);
             tried = List.copyOf(now);
         }
-        org.eclipse.jetty.client.Request proxyRequest;
+        Attempt attempt = new Attempt(backend, System.nanoTime() + policy.headersTimeout().toNanos());
         try {
-            proxyRequest = proxy.newBackendRequest(request, backend, body);
+            attempt.call = proxy.newCall(request, backend, body, attempt);
         } catch (IllegalArgumentException e) {
+            over = true;
             proxy.metrics().completed(null, 400, started);
             fail(400, "the request target cannot be passed on: " + e.getMessage());
             return;
         }
-        long remaining = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-        proxyRequest.timeout(Math.max(1, remaining), TimeUnit.MILLISECONDS);
-        Attempt attempt = new Attempt(backend, proxyRequest, System.nanoTime() + policy.headersTimeout().toNanos());
         current = attempt;
         proxy.watchdog().watch(attempt);
-        proxyRequest.send(attempt);
+        attempt.call.start();
     }
 
     /** A backend that may take this request when the current one failed, or null when there is no more chance. */
@@ -120,6 +140,7 @@ final class Exchange implements Promise<RequestBody> {
     private void retryOrFail(Attempt failed, Throwable failure) {
         if (clientFailure != null) {
             // The client went away: the backend did nothing wrong and nobody waits for another attempt.
+            over = true;
             proxy.metrics().completed(failed.backend, 499, started);
             callback.failed(clientFailure);
             return;
@@ -138,6 +159,7 @@ final class Exchange implements Promise<RequestBody> {
             return;
         }
         int status = failure instanceof TimeoutException ? 504 : 502;
+        over = true;
         proxy.metrics().completed(failed.backend, status, started);
         fail(status, "backend " + failed.backend + " failed: " + why
                 + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
@@ -157,7 +179,7 @@ final class Exchange implements Promise<RequestBody> {
 
     /** A short reason for logs and error answers (Jetty's own messages carry whole connection dumps). */
     static String describe(Throwable failure) {
-        if (failure instanceof HungBackend || failure instanceof RetryableAnswer) {
+        if (failure instanceof HungBackend || failure instanceof RetryableAnswer || failure instanceof BadAnswer) {
             return failure.getMessage();
         }
         if (failure instanceof TimeoutException) {
@@ -179,22 +201,23 @@ final class Exchange implements Promise<RequestBody> {
     }
 
     /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */
-    private final class Attempt implements org.eclipse.jetty.client.Response.Listener, AnswerWatchdog.Watched {
+    private final class Attempt implements AnswerListener, AnswerWatchdog.Watched {
         private static final int WAITING = 0;
         private static final int STARTED = 1;
         private static final int ABANDONED = 2;
 
         private final Endpoint backend;
-        private final org.eclipse.jetty.client.Request proxyRequest;
         private final long deadline;
         private final AtomicInteger state = new AtomicInteger(WAITING);
+        /** Set before the call starts, and read only after (by the answer's thread, or after {@link #current}). */
+        private BackendCall call;
         private volatile boolean reselectAsked;
         /** Chosen when an answer is refused so the retry goes where the decision was made. */
         private volatile Endpoint next;
+        private int status;
 
-        Attempt(Endpoint backend, org.eclipse.jetty.client.Request proxyRequest, long deadline) {
+        Attempt(Endpoint backend, long deadline) {
             this.backend = backend;
-            this.proxyRequest = proxyRequest;
             this.deadline = deadline;
         }
 
@@ -216,7 +239,7 @@ final class Exchange implements Promise<RequestBody> {
         public void overdue() {
             if (!selection.current().live().contains(backend)) {
                 if (state.compareAndSet(WAITING, ABANDONED)) {
-                    proxyRequest.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
+                    call.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
                             + " ms and it failed its probe"));
                 }
             } else if (!reselectAsked) {
@@ -226,57 +249,52 @@ final class Exchange implements Promise<RequestBody> {
         }
 
         @Override
-        public void onHeaders(org.eclipse.jetty.client.Response answer) {
-            int status = answer.getStatus();
+        public void onHead(int status, HttpFields headers) {
             if (status == 502 || status == 503 || status == 504) {
                 Endpoint other = nextBackend();
                 if (other != null && state.compareAndSet(WAITING, ABANDONED)) {
                     next = other;
-                    answer.abort(new RetryableAnswer("answered " + status));
+                    call.abort(new RetryableAnswer("answered " + status));
                     return;
                 }
             }
             if (!state.compareAndSet(WAITING, STARTED)) {
                 return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
+            this.status = status;
             response.setStatus(status);
-            proxy.copyAnswerHeaders(request, response, answer, backend, route);
+            proxy.copyAnswerHeaders(request, response, headers, backend, route);
         }
 
-        /** Passes each chunk on as it arrives and asks for the next once the client's side took it. */
+        /** Passes each chunk on as it arrives; the transport reads on once the client's side took it. */
         @Override
-        public void onContent(org.eclipse.jetty.client.Response answer, Content.Chunk chunk, Runnable demander) {
-            chunk.retain();
-            response.write(false, chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
-                chunk.release();
-                demander.run();
-            }, failure -> {
-                chunk.release();
-                answer.abort(failure);
-            }));
+        public void onContent(ByteBuffer chunk, Callback taken) {
+            if (state.get() != STARTED) {
+                taken.failed(new IOException("answer abandoned"));
+                return;
+            }
+            response.write(false, chunk, taken);
         }
 
         @Override
-        public void onComplete(Result result) {
+        public void onComplete(Throwable failure) {
             if (state.get() == STARTED) {
-                org.eclipse.jetty.client.Response answer = result.getResponse();
-                if (result.isSucceeded()) {
-                    proxy.metrics().completed(backend, answer.getStatus(), started);
+                over = true;
+                if (failure == null) {
+                    proxy.metrics().completed(backend, status, started);
                     InlineResume.succeed(callback);
                 } else if (!response.isCommitted()) {
                     proxy.metrics().completed(backend, 502, started);
-                    fail(502, "backend " + backend + " broke off its answer: " + describe(result.getFailure()));
+                    fail(502, "backend " + backend + " broke off its answer: " + describe(failure));
                 } else {
-                    proxy.metrics().completed(backend, answer.getStatus(), started);
-                    callback.failed(result.getFailure());
+                    proxy.metrics().completed(backend, status, started);
+                    callback.failed(failure);
                 }
                 return;
             }
             // Nothing reached the client yet (even if an abandoned answer completed meanwhile): try elsewhere.
             state.set(ABANDONED);
-            Throwable failure = result.getFailure() != null ? result.getFailure()
-                    : new RetryableAnswer("answer abandoned");
-            retryOrFail(this, failure);
+            retryOrFail(this, failure != null ? failure : new RetryableAnswer("answer abandoned"));
         }
     }
 

@@ -3,16 +3,15 @@ package io.mpp.proxy;
 import io.mpp.discovery.Endpoint;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.proxy.affinity.Route;
+import io.mpp.proxy.http1.Http1Client;
 import io.mpp.selection.SelectionSource;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -24,22 +23,22 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange through
- * Jetty's HTTP client, moving a request that fails before its answer started to another backend (see
- * {@link Exchange}). Session affinity chooses the first backend when more than one serves. The answer carries
- * {@code MPP.ServedBy}.
+ * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange with
+ * it, moving a request that fails before its answer started to another backend (see {@link Exchange}). Session
+ * affinity chooses the first backend when more than one serves. The answer carries {@code MPP.ServedBy}.
  *
- * <p>Nothing here blocks, and it says so ({@link InvocationType#NON_BLOCKING}, for the server and for the client's
- * transport): Jetty then runs a request and its answer on the threads that read them instead of handing each to a
+ * <p>Two transports carry the exchanges: mpp's own HTTP/1.1 client ({@link Http1Client}) for plain-http backends and
+ * bodies in memory, the common case and the one the throughput target is about; Jetty's HTTP client, which this
+ * handler inherits, for https backends and bodies streamed through.
+ *
+ * <p>Nothing here blocks, and it says so ({@link InvocationType#NON_BLOCKING}, for the server and for the clients'
+ * transports): Jetty then runs a request and its answer on the threads that read them instead of handing each to a
  * pool thread, which on a small machine costs more than the proxying itself.
  */
 public class RoutingProxyHandler extends ProxyHandler {
 
     public static final String SERVED_BY = "MPP.ServedBy";
 
-    /** Client headers not copied as they are: the backend gets its own Host, no Expect, an extended chain. */
-    private static final Set<HttpHeader> REPLACED = EnumSet.of(HttpHeader.HOST, HttpHeader.EXPECT,
-            HttpHeader.X_FORWARDED_FOR);
     /** The exchange timeout bounds a request; the client connection's idle timeout must not cut a slow query. */
     private static final Predicate<TimeoutException> KEEP_WAITING = timeout -> false;
 
@@ -51,6 +50,7 @@ public class RoutingProxyHandler extends ProxyHandler {
     private final Duration idleTimeout;
     private final int maxConnectionsPerBackend;
     private AnswerWatchdog watchdog;
+    private Http1Client http1;
 
     public RoutingProxyHandler(SelectionSource selection, RetryPolicy policy, Affinity affinity, ProxyMetrics metrics,
                                Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerBackend) {
@@ -94,6 +94,11 @@ public class RoutingProxyHandler extends ProxyHandler {
     @Override
     protected void doStart() throws Exception {
         watchdog = new AnswerWatchdog(policy.headersTimeout());
+        if (http1 == null) {
+            http1 = new Http1Client(getServer().getThreadPool(), connectTimeout, idleTimeout,
+                    maxConnectionsPerBackend);
+            addBean(http1, true);
+        }
         super.doStart();
     }
 
@@ -128,76 +133,34 @@ public class RoutingProxyHandler extends ProxyHandler {
     }
 
     /**
-     * A request to one backend with the client's method, path, query, end-to-end headers and body.
+     * A call of the client's method, path, query, end-to-end headers and body on one backend: over mpp's own HTTP/1.1
+     * client for a plain-http backend and a body in memory, otherwise through Jetty's HTTP client.
      *
-     * @throws IllegalArgumentException when the client's request target is not a URI the client can send on
+     * @throws IllegalArgumentException when the client's request target is not one a backend can be sent
      */
-    org.eclipse.jetty.client.Request newBackendRequest(Request request, Endpoint backend, RequestBody body) {
-        org.eclipse.jetty.client.Request proxyRequest = getHttpClient()
-                .newRequest(backend.url() + request.getHttpURI().getPathQuery())
-                .method(request.getMethod());
-        HttpFields clientHeaders = request.getHeaders();
-        proxyRequest.headers(headers -> {
-            HopByHop.copy(clientHeaders, headers, REPLACED);
-            // Set here, Jetty's client would parse the whole URI once more to find it.
-            headers.put(HttpHeader.HOST, authority(backend.url()));
-            addForwardedHeaders(request, clientHeaders, headers);
-        });
-        org.eclipse.jetty.client.Request.Content content = body.content(clientHeaders.get(HttpHeader.CONTENT_TYPE));
+    BackendCall newCall(Request request, Endpoint backend, RequestBody body, AnswerListener listener) {
+        String pathQuery = request.getHttpURI().getPathQuery();
+        String url = backend.url();
+        HttpFields.Mutable headers = HttpFields.build(request.getHeaders().size() + 4);
+        BackendHeaders.add(request, BackendHeaders.authority(url), headers);
+        if (Http1Client.serves(url) && body.replayable()) {
+            byte[] bytes = body instanceof RequestBody.Buffered buffered ? buffered.bytes() : null;
+            return http1.newCall(url, request.getMethod(), pathQuery, headers, bytes, listener);
+        }
+        org.eclipse.jetty.client.Request proxyRequest = getHttpClient().newRequest(url + pathQuery)
+                .method(request.getMethod())
+                .headers(h -> h.add(headers));
+        org.eclipse.jetty.client.Request.Content content = body.content(headers.get(HttpHeader.CONTENT_TYPE));
         if (content != null) {
             proxyRequest.body(content);
         }
-        return proxyRequest;
-    }
-
-    /** The host and port of a normalised backend URL ({@code scheme://host:port[/path]}). */
-    static String authority(String url) {
-        int start = url.indexOf("://") + 3;
-        int end = url.indexOf('/', start);
-        return end < 0 ? url.substring(start) : url.substring(start, end);
-    }
-
-    /** The de-facto proxy headers: X-Forwarded-For appended to, X-Forwarded-Proto and -Host set only when absent. */
-    private static void addForwardedHeaders(Request request, HttpFields client, HttpFields.Mutable headers) {
-        String remote = Request.getRemoteAddr(request);
-        String chain = joined(client, HttpHeader.X_FORWARDED_FOR);
-        headers.put(HttpHeader.X_FORWARDED_FOR, chain == null ? remote : chain + ", " + remote);
-        if (!headers.contains(HttpHeader.X_FORWARDED_PROTO)) {
-            headers.put(HttpHeader.X_FORWARDED_PROTO, request.isSecure() ? "https" : "http");
-        }
-        if (!headers.contains(HttpHeader.X_FORWARDED_HOST)) {
-            String host = client.get(HttpHeader.HOST);
-            if (host != null) {
-                headers.put(HttpHeader.X_FORWARDED_HOST, host);
-            }
-        }
-    }
-
-    /** All values of a header the client sent, joined as one comma list; null when absent. */
-    private static String joined(HttpFields headers, HttpHeader name) {
-        String first = null;
-        StringBuilder sb = null;
-        for (HttpField field : headers) {
-            if (field.getHeader() != name) {
-                continue;
-            }
-            if (first == null) {
-                first = field.getValue().strip();
-            } else {
-                if (sb == null) {
-                    sb = new StringBuilder(first);
-                }
-                sb.append(", ").append(field.getValue().strip());
-            }
-        }
-        return sb == null ? first : sb.toString();
+        return new ClientCall(proxyRequest, listener);
     }
 
     /** The answer's end-to-end headers, the backend that served it, and the affinity cookie when one is due. */
-    void copyAnswerHeaders(Request request, Response response, org.eclipse.jetty.client.Response answer,
-                           Endpoint backend, Route route) {
+    void copyAnswerHeaders(Request request, Response response, HttpFields answer, Endpoint backend, Route route) {
         HttpFields.Mutable headers = response.getHeaders();
-        HopByHop.copy(answer.getHeaders(), headers, Set.of());
+        HopByHop.copy(answer, headers, Set.of());
         headers.put(SERVED_BY, backend.url());
         String setCookie = affinity.pin(route, request.getHeaders(), request.isSecure(), backend);
         if (setCookie != null) {

@@ -233,10 +233,13 @@ class RetryTest {
         HttpResponse<String> first = query();
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(servedBy(first)).isEqualTo(good.url());
+        // A reset on a kept-alive connection may be the backend's idle close: mpp sends once more on a new one.
+        int hits = broken.requests();
+        assertThat(hits).isBetween(1, 2);
         for (int i = 0; i < 20; i++) {
             assertThat(servedBy(query())).isEqualTo(good.url());
         }
-        assertThat(broken.requests()).isEqualTo(1);
+        assertThat(broken.requests()).isEqualTo(hits);
     }
 
     @Test

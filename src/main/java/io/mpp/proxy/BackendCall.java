@@ -1,0 +1,14 @@
+package io.mpp.proxy;
+
+/** One request sent to one backend, reporting to an {@link AnswerListener}. */
+public interface BackendCall {
+
+    /** Sends the request; the answer comes to the listener. */
+    void start();
+
+    /**
+     * Gives up on the answer: the listener's {@link AnswerListener#onComplete} gets {@code cause} unless the call
+     * ended already. Safe from any thread, at any time.
+     */
+    void abort(Throwable cause);
+}

@@ -1,0 +1,55 @@
+package io.mpp.proxy;
+
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Invocable;
+
+/**
+ * A {@link BackendCall} through Jetty's HTTP client: the transport for https backends and for request bodies too
+ * large to keep for a retry, which the plain-http transport does not handle.
+ */
+final class ClientCall implements BackendCall, Response.Listener {
+
+    private final Request request;
+    private final AnswerListener listener;
+
+    ClientCall(Request request, AnswerListener listener) {
+        this.request = request;
+        this.listener = listener;
+    }
+
+    @Override
+    public void start() {
+        request.send(this);
+    }
+
+    @Override
+    public void abort(Throwable cause) {
+        request.abort(cause);
+    }
+
+    @Override
+    public void onHeaders(Response answer) {
+        listener.onHead(answer.getStatus(), answer.getHeaders());
+    }
+
+    @Override
+    public void onContent(Response answer, Content.Chunk chunk, Runnable demander) {
+        chunk.retain();
+        listener.onContent(chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+            chunk.release();
+            demander.run();
+        }, failure -> {
+            chunk.release();
+            answer.abort(failure);
+        }));
+    }
+
+    @Override
+    public void onComplete(Result result) {
+        listener.onComplete(result.getFailure());
+    }
+}

@@ -1,0 +1,79 @@
+package io.mpp.proxy.http1;
+
+import io.mpp.proxy.AnswerListener;
+import io.mpp.proxy.BackendCall;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+
+/**
+ * mpp's own client for plain-http backends: HTTP/1.1 over Jetty's connector and parser, without the layers of
+ * Jetty's {@code HttpClient} (conversations, listeners, queues per destination), which cost a small query about a
+ * quarter of mpp's CPU time. It sends requests whose body is in memory; the rest goes through {@code HttpClient}.
+ * Timeouts: connecting ({@code connectTimeout}), and silence on a connection, idle or within an answer
+ * ({@code idleTimeout}); the whole exchange is bounded by the caller.
+ */
+public final class Http1Client extends ContainerLifeCycle {
+
+    private final ClientConnector connector = new ClientConnector();
+    private final int maxConnectionsPerBackend;
+    private final ConcurrentHashMap<String, Http1Pool> pools = new ConcurrentHashMap<>();
+
+    public Http1Client(Executor executor, Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerBackend) {
+        this.maxConnectionsPerBackend = maxConnectionsPerBackend;
+        connector.setExecutor(executor);
+        connector.setSelectors(1);
+        connector.setConnectTimeout(connectTimeout);
+        connector.setIdleTimeout(idleTimeout);
+        addBean(connector);
+    }
+
+    /** Whether a backend at this normalised URL is one this client talks to. */
+    public static boolean serves(String backendUrl) {
+        return backendUrl.startsWith("http://");
+    }
+
+    /**
+     * A request to a backend, not sent yet.
+     *
+     * @param backendUrl a normalised {@code http://host[:port][/path]} URL; its path prefixes {@code pathQuery}
+     * @param headers    the headers to send, Host included; any Content-Length is replaced by the body's
+     * @param body       the body, or null for none
+     * @throws IllegalArgumentException when the request target is one a backend would misread
+     */
+    public BackendCall newCall(String backendUrl, String method, String pathQuery, HttpFields headers, byte[] body,
+                               AnswerListener listener) {
+        RequestHead.checkTarget(pathQuery);
+        Http1Pool pool = pool(backendUrl);
+        long length = body != null ? body.length : headers.contains(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH)
+                ? 0 : -1;
+        ByteBuffer head = RequestHead.encode(method, pool.pathPrefix() + pathQuery, headers, length);
+        return new Http1Call(pool, head, body == null || body.length == 0 ? null : ByteBuffer.wrap(body),
+                HttpMethod.HEAD.is(method), listener);
+    }
+
+    private Http1Pool pool(String backendUrl) {
+        Http1Pool pool = pools.get(backendUrl);
+        return pool != null ? pool : pools.computeIfAbsent(backendUrl, this::newPool);
+    }
+
+    private Http1Pool newPool(String backendUrl) {
+        URI uri = URI.create(backendUrl);
+        int port = uri.getPort() < 0 ? 80 : uri.getPort();
+        String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+        return new Http1Pool(connector, uri.getHost(), port, path, maxConnectionsPerBackend,
+                pool -> pools.remove(backendUrl, pool));
+    }
+
+    /** Open connections to a backend (busy or idle), for tests and the status page. */
+    public int openConnections(String backendUrl) {
+        Http1Pool pool = pools.get(backendUrl);
+        return pool == null ? 0 : pool.open();
+    }
+}

@@ -1,0 +1,291 @@
+package io.mpp.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.mpp.testing.Await;
+import io.mpp.testing.MppServer;
+import io.mpp.testing.ScriptedBackend;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * mpp's own connections to plain-http backends, against a backend scripted byte by byte: the HTTP/1.1 answers a
+ * proxy must read right (interim, chunked, ended by closing, HEAD), connection reuse and its races, the pool's bound,
+ * broken and invalid answers, and the exchange timeout.
+ */
+class BackendConnectionTest {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> open = new ArrayList<>();
+    private final CountDownLatch closing = new CountDownLatch(1);
+
+    @AfterEach
+    void close() throws Exception {
+        closing.countDown();
+        for (int i = open.size() - 1; i >= 0; i--) {
+            open.get(i).close();
+        }
+    }
+
+    private ScriptedBackend backend() throws IOException {
+        ScriptedBackend backend = ScriptedBackend.start();
+        open.add(backend);
+        return backend;
+    }
+
+    private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
+        Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
+        List<ConfigOverride> all = new ArrayList<>(List.of(
+                ConfigOverride.config("locators[0].path", endpoints.toString()),
+                ConfigOverride.config("selection.routingStrategy", "random")));
+        all.addAll(Arrays.asList(overrides));
+        MppServer mpp = MppServer.start(all.toArray(ConfigOverride[]::new));
+        open.add(mpp);
+        return mpp;
+    }
+
+    private static HttpResponse<String> get(MppServer mpp, String pathQuery) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + pathQuery)).timeout(Duration.ofSeconds(20))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void interimAnswersArePassedOverForTheFinalOne() throws Exception {
+        ScriptedBackend backend = backend().on("/early", (request, out) -> {
+            out.write("HTTP/1.1 103 Early Hints\r\nLink: </app.js>; rel=preload\r\n\r\n".getBytes(
+                    StandardCharsets.ISO_8859_1));
+            out.write(ScriptedBackend.ok("final"));
+            return true;
+        });
+        MppServer mpp = mpp(backend);
+
+        HttpResponse<String> r = get(mpp, "/early");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo("final");
+    }
+
+    @Test
+    void anAnswerEndedByClosingArrivesWhole() throws Exception {
+        String body = "x".repeat(300_000);
+        ScriptedBackend backend = backend().on("/eof", (request, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body)
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        });
+        MppServer mpp = mpp(backend);
+
+        HttpResponse<String> r = get(mpp, "/eof");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).isEqualTo(body);
+    }
+
+    @Test
+    void aChunkedAnswerArrivesWholeAndTheConnectionIsKept() throws Exception {
+        ScriptedBackend backend = backend().on("/chunked", (request, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return true;
+        });
+        MppServer mpp = mpp(backend);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(get(mpp, "/chunked").body()).isEqualTo("hello world");
+        }
+        assertThat(backend.received()).extracting(ScriptedBackend.Received::connection).containsOnly(
+                backend.received().get(0).connection());
+    }
+
+    @Test
+    void aHeadAnswerHasNoBodyToWaitFor() throws Exception {
+        ScriptedBackend backend = backend()
+                .on("/head", (request, out) -> {
+                    out.write("HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    return true;
+                })
+                .on("/next", (request, out) -> {
+                    out.write(ScriptedBackend.ok("next"));
+                    return true;
+                });
+        MppServer mpp = mpp(backend);
+
+        HttpResponse<Void> head = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/head"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.discarding());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("1000");
+        assertThat(get(mpp, "/next").body()).isEqualTo("next");
+        List<ScriptedBackend.Received> got = backend.received();
+        assertThat(got.get(1).connection()).as("the connection outlived the HEAD answer")
+                .isEqualTo(got.get(0).connection());
+    }
+
+    @Test
+    void aConnectionTheBackendClosedAfterAnAnswerCostsNoRequest() throws Exception {
+        // The backend closes without saying so first, as on its keep-alive timeout: the next request may be on its way
+        // on that very connection. It must be sent again on a new one, not failed.
+        ScriptedBackend backend = backend()
+                .on("/then-close", (request, out) -> {
+                    out.write(ScriptedBackend.ok("closing"));
+                    return false;
+                })
+                .on("/next", (request, out) -> {
+                    out.write(ScriptedBackend.ok("next"));
+                    return true;
+                });
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.maxRetries", "0"));
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(get(mpp, "/then-close").statusCode()).isEqualTo(200);
+            HttpResponse<String> next = get(mpp, "/next");
+            assertThat(next.statusCode()).as("request %d after a close", i).isEqualTo(200);
+            assertThat(next.body()).isEqualTo("next");
+        }
+    }
+
+    @Test
+    void theRequestBodyGoesWithItsLengthAndTheTargetAsTheClientSentIt() throws Exception {
+        ScriptedBackend backend = backend().on("/api/v1/query_range", (request, out) -> {
+            out.write(ScriptedBackend.ok("got " + request.body().length));
+            return true;
+        });
+        MppServer mpp = mpp(backend);
+        byte[] form = ("query=" + "a".repeat(5000)).getBytes(StandardCharsets.US_ASCII);
+
+        // Of unknown length (chunked) from the client: the backend gets it with a Content-Length.
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query_range"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(form)))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).isEqualTo("got " + form.length);
+        ScriptedBackend.Received got = backend.received().get(0);
+        assertThat(got.body()).isEqualTo(form);
+        assertThat(got.header("Content-Length")).isEqualTo(String.valueOf(form.length));
+        assertThat(got.header("Transfer-Encoding")).isNull();
+
+        String target = "/api/v1/query_range?query=up%7Bjob%3D%22a%22%7D&match[]={x}";
+        String raw = raw(mpp, "GET " + target + " HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 200");
+        assertThat(backend.received().get(1).target()).isEqualTo(target);
+    }
+
+    @Test
+    void anInvalidAnswerIsABadGatewayNamingTheProblem() throws Exception {
+        ScriptedBackend backend = backend().on("/garbage", (request, out) -> {
+            out.write("HTTP/1.1 2OO NOT OK\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        });
+        MppServer mpp = mpp(backend);
+
+        HttpResponse<String> r = get(mpp, "/garbage");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("\"errorType\":\"unavailable\"").contains("not valid HTTP/1.1");
+    }
+
+    @Test
+    void anAnswerBrokenOffAfterItStartedCutsTheClientsConnection() throws Exception {
+        ScriptedBackend backend = backend().on("/broken", (request, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "y".repeat(20_000))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return false;
+        });
+        MppServer mpp = mpp(backend);
+
+        assertThatThrownBy(() -> get(mpp, "/broken")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void atMostTheConfiguredConnectionsAreOpenAndTheOtherRequestsWait() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger arrived = new AtomicInteger();
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedBackend backend = backend().on("/slow", (request, out) -> {
+            most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            arrived.incrementAndGet();
+            release.await(30, TimeUnit.SECONDS);
+            inFlight.decrementAndGet();
+            out.write(ScriptedBackend.ok("slow"));
+            return true;
+        });
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.maxConnectionsPerBackend", "2"));
+
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            answers.add(HTTP.sendAsync(HttpRequest.newBuilder(URI.create(mpp.url() + "/slow"))
+                    .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        Await.until(Duration.ofSeconds(10), "two requests at the backend", () -> arrived.get() == 2);
+        release.countDown();
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            assertThat(answer.get(30, TimeUnit.SECONDS).body()).isEqualTo("slow");
+        }
+        assertThat(most.get()).isEqualTo(2);
+        assertThat(backend.received()).hasSize(6);
+        assertThat(backend.received().stream().map(ScriptedBackend.Received::connection).distinct()).hasSize(2);
+    }
+
+    @Test
+    void theExchangeTimeoutEndsAnAnswerThatDoesNotStart() throws Exception {
+        ScriptedBackend backend = backend().on("/hang", (request, out) -> {
+            closing.await();
+            return false;
+        });
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.responseTimeout", "1s"));
+
+        long start = System.nanoTime();
+        HttpResponse<String> r = get(mpp, "/hang");
+        assertThat(r.statusCode()).isEqualTo(504);
+        assertThat(r.body()).contains("\"errorType\":\"timeout\"").contains("exchange timeout");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+        assertThat(get(mpp, "/api/v1/query?query=up").statusCode()).as("a slow backend stays in rotation")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void theExchangeTimeoutCutsAnAnswerThatStalls() throws Exception {
+        ScriptedBackend backend = backend().on("/stall", (request, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n" + "z".repeat(1000))
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            closing.await();
+            return false;
+        });
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.responseTimeout", "1s"));
+
+        assertThatThrownBy(() -> get(mpp, "/stall")).isInstanceOf(IOException.class);
+    }
+
+    private static String raw(MppServer mpp, String request) throws IOException {
+        URI base = URI.create(mpp.url());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = socket.getInputStream();
+            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+    }
+}
