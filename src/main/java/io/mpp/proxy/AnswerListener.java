@@ -15,10 +15,11 @@ public interface AnswerListener {
     void onHead(int status, HttpFields headers);
 
     /**
-     * A chunk of the answer's body. The chunk stays valid, and no further one comes, until {@code taken} completes:
-     * that is the back-pressure from a slow client.
+     * A chunk of the answer's body; {@code last} when the transport knows no more content follows (it may not know).
+     * The chunk stays valid, and no further one comes, until {@code taken} completes: that is the back-pressure
+     * from a slow client.
      */
-    void onContent(ByteBuffer chunk, Callback taken);
+    void onContent(ByteBuffer chunk, boolean last, Callback taken);
 
     /** The answer ended: whole when {@code failure} is null, otherwise why not. */
     void onComplete(Throwable failure);

@@ -10,7 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices requests whose answer has not started in time. Requests register with a lock-free queue (one CAS); one
+ * Notices requests that are late: an answer that has not started in time, an exchange past its timeout. Requests register with a lock-free queue (one CAS); one
  * thread sweeps it a few times per headers timeout. A per-request timer would take a lock in the scheduler's queue
  * twice per request.
  */
@@ -18,15 +18,15 @@ final class AnswerWatchdog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnswerWatchdog.class);
 
-    /** A request waiting for its answer to start. */
+    /** A request in flight. */
     interface Watched {
-        /** False once the answer started or the attempt ended: the watchdog forgets it. */
+        /** False once the request ended: the watchdog forgets it. */
         boolean waiting();
 
-        /** The {@link System#nanoTime()} after which the answer is overdue. */
+        /** The {@link System#nanoTime()} after which it is overdue; it may move as the request goes on. */
         long deadline();
 
-        /** Called at every sweep once overdue, until it stops waiting. Must not block. */
+        /** Called at every sweep once overdue, until it stops waiting or its deadline moves on. Must not block. */
         void overdue();
     }
 

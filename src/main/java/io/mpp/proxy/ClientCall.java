@@ -39,7 +39,7 @@ final class ClientCall implements BackendCall, Response.Listener {
     @Override
     public void onContent(Response answer, Content.Chunk chunk, Runnable demander) {
         chunk.retain();
-        listener.onContent(chunk.getByteBuffer(), Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
+        listener.onContent(chunk.getByteBuffer(), false, Callback.from(Invocable.InvocationType.NON_BLOCKING, () -> {
             chunk.release();
             demander.run();
         }, failure -> {

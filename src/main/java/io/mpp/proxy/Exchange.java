@@ -26,7 +26,8 @@ import org.eclipse.jetty.util.Promise;
  * broken, a hung backend, or a 502/503/504 answer). Once a backend's answer has started, it streams to the client
  * and is never retried.
  *
- * <p>The exchange timeout bounds all attempts together: the watchdog aborts the current one when it is up.
+ * <p>The watchdog watches the exchange (one entry per request, as its sweep costs per entry): the current attempt's
+ * headers deadline while its answer has not started, and the exchange timeout, which bounds all attempts together.
  */
 final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
 
@@ -93,17 +94,27 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         return !over;
     }
 
+    /** The earlier of the exchange's deadline and, while its answer has not started, the current attempt's. */
     @Override
     public long deadline() {
-        return deadline;
+        Attempt attempt = current;
+        return attempt != null && attempt.waiting() && attempt.deadline - deadline < 0 ? attempt.deadline : deadline;
     }
 
-    /** The exchange timeout is up: the current attempt ends, and with no time left there is no other. */
+    /**
+     * Either the exchange timeout is up, and the current attempt ends with no time left for another; or the current
+     * attempt's answer is late, and {@link Attempt#overdue} decides.
+     */
     @Override
     public void overdue() {
         Attempt attempt = current;
-        if (attempt != null) {
+        if (attempt == null) {
+            return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
             attempt.call.abort(new TimeoutException("no complete answer within the exchange timeout"));
+        } else if (attempt.waiting()) {
+            attempt.overdue();
         }
     }
 
@@ -125,7 +136,6 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             return;
         }
         current = attempt;
-        proxy.watchdog().watch(attempt);
         attempt.call.start();
     }
 
@@ -201,7 +211,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
     }
 
     /** One try on one backend. States: waiting for the answer, started (streams to the client), abandoned. */
-    private final class Attempt implements AnswerListener, AnswerWatchdog.Watched {
+    private final class Attempt implements AnswerListener {
         private static final int WAITING = 0;
         private static final int STARTED = 1;
         private static final int ABANDONED = 2;
@@ -221,22 +231,15 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             this.deadline = deadline;
         }
 
-        @Override
-        public boolean waiting() {
+        boolean waiting() {
             return state.get() == WAITING;
-        }
-
-        @Override
-        public long deadline() {
-            return deadline;
         }
 
         /**
          * The answer has not started in time. A hung backend fails its probe; a busy one answers it. So ask for a
          * selection, and move on only once selection has taken the backend out of the live ones.
          */
-        @Override
-        public void overdue() {
+        void overdue() {
             if (!selection.current().live().contains(backend)) {
                 if (state.compareAndSet(WAITING, ABANDONED)) {
                     call.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
@@ -266,14 +269,17 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             proxy.copyAnswerHeaders(request, response, headers, backend, route);
         }
 
-        /** Passes each chunk on as it arrives; the transport reads on once the client's side took it. */
+        /**
+         * Passes each chunk on as it arrives; the transport reads on once the client's side took it. A last chunk
+         * ends the answer in the same write.
+         */
         @Override
-        public void onContent(ByteBuffer chunk, Callback taken) {
+        public void onContent(ByteBuffer chunk, boolean last, Callback taken) {
             if (state.get() != STARTED) {
                 taken.failed(new IOException("answer abandoned"));
                 return;
             }
-            response.write(false, chunk, taken);
+            response.write(last, chunk, taken);
         }
 
         @Override

@@ -42,7 +42,13 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     private final HttpParser parser = new HttpParser(this, MAX_HEADER_BYTES);
     private final ByteBuffer in = BufferUtil.allocateDirect(BUFFER_SIZE);
     private final AtomicInteger chunk = new AtomicInteger(TAKEN);
-    private final Callback sent = Callback.from(InvocationType.NON_BLOCKING, () -> { }, this::sendFailed);
+    private final Callback sent = Callback.from(InvocationType.NON_BLOCKING, this::halfDone, this::sendFailed);
+    /**
+     * Halves of the current exchange not done yet: writing the request, reading the answer. The answer can be read
+     * whole before the thread that wrote the request has finished with the write, so the connection is free only
+     * when both are done.
+     */
+    private final AtomicInteger halves = new AtomicInteger();
     private final Callback taken = new Taken();
     /** The call being answered; null while idle. Set by the thread that sends, read by the one that parses. */
     private volatile Http1Call call;
@@ -73,8 +79,15 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
             return;
         }
         parser.setHeadResponse(next.headRequest());
+        halves.set(2);
         call = next; // publishes the parser's setting to the thread that will parse
         getEndPoint().write(sent, next.bytes());
+    }
+
+    private void halfDone() {
+        if (halves.decrementAndGet() == 0) {
+            pool.release(this);
+        }
     }
 
     private void sendFailed(Throwable cause) {
@@ -204,7 +217,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
             parser.reset();
             // Interested before it is shared: whoever takes it next only writes.
             fillInterested();
-            pool.release(this);
+            halfDone();
         } else {
             close();
         }
@@ -263,7 +276,9 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
             return true; // aborted, maybe by the head just reported: stop here
         }
         chunk.set(WRITING);
-        c.listener().onContent(item, taken);
+        boolean last = !parser.isChunking() && parser.getContentLength() >= 0
+                && parser.getContentRead() == parser.getContentLength();
+        c.listener().onContent(item, last, taken);
         // Taken at once (the usual case for small answers): go on. Otherwise stop until it is.
         return chunk.compareAndSet(WRITING, PAUSED);
     }

@@ -1,7 +1,6 @@
 package io.mpp.proxy.http1;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,22 +13,51 @@ final class RequestHead {
 
     /**
      * Encodes a request. The headers' own Content-Length is replaced by {@code contentLength} (none when negative).
-     * Header names and values come from Jetty's parser, which allows no line breaks in them.
+     * Header names and values come from Jetty's parser, which allows no line breaks in them; a character outside
+     * ISO-8859-1 is sent as {@code ?}.
      */
     static ByteBuffer encode(String method, String target, HttpFields headers, long contentLength) {
-        StringBuilder sb = new StringBuilder(256);
-        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\n");
+        String length = contentLength >= 0 ? Long.toString(contentLength) : null;
+        int size = method.length() + target.length() + 14 + (length == null ? 0 : 18 + length.length());
         for (HttpField field : headers) {
-            if (field.getHeader() == HttpHeader.CONTENT_LENGTH) {
-                continue;
+            if (field.getHeader() != HttpHeader.CONTENT_LENGTH) {
+                size += field.getName().length() + field.getValue().length() + 4;
             }
-            sb.append(field.getName()).append(": ").append(field.getValue()).append("\r\n");
         }
-        if (contentLength >= 0) {
-            sb.append("Content-Length: ").append(contentLength).append("\r\n");
+        byte[] bytes = new byte[size];
+        int at = put(bytes, 0, method);
+        bytes[at++] = ' ';
+        at = put(bytes, at, target);
+        at = put(bytes, at, " HTTP/1.1\r\n");
+        for (HttpField field : headers) {
+            if (field.getHeader() != HttpHeader.CONTENT_LENGTH) {
+                at = line(bytes, at, field.getName(), field.getValue());
+            }
         }
-        sb.append("\r\n");
-        return ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (length != null) {
+            at = line(bytes, at, "Content-Length", length);
+        }
+        bytes[at++] = '\r';
+        bytes[at] = '\n';
+        return ByteBuffer.wrap(bytes);
+    }
+
+    private static int line(byte[] bytes, int at, String name, String value) {
+        at = put(bytes, at, name);
+        bytes[at++] = ':';
+        bytes[at++] = ' ';
+        at = put(bytes, at, value);
+        bytes[at++] = '\r';
+        bytes[at++] = '\n';
+        return at;
+    }
+
+    private static int put(byte[] bytes, int at, String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            bytes[at++] = c <= 0xff ? (byte) c : (byte) '?';
+        }
+        return at;
     }
 
     /**

@@ -30,6 +30,14 @@ class RequestHeadTest {
     }
 
     @Test
+    void aCharacterOutsideLatin1CannotBecomeALineBreak() {
+        // U+010A would be a line feed if only its low byte were kept.
+        HttpFields headers = HttpFields.build().add(HttpHeader.HOST, "h").add("X-Name", "a\u010Ab\u00e9");
+        assertThat(encode(headers, -1)).isEqualTo("POST /prom/api/v1/query HTTP/1.1\r\nHost: h\r\n"
+                + "X-Name: a?b\u00e9\r\n\r\n");
+    }
+
+    @Test
     void targetsWithWellFormedEscapesAndRawBracesPass() {
         RequestHead.checkTarget("/api/v1/query?query=up%7Bjob%3D%22a%22%7D&match[]={x}");
         RequestHead.checkTarget("/api/v1/label/__name__/values");
