@@ -140,6 +140,7 @@ public class RoutingProxyHandler extends ProxyHandler {
      */
     BackendCall newCall(Request request, Endpoint backend, RequestBody body, AnswerListener listener) {
         String pathQuery = request.getHttpURI().getPathQuery();
+        Http1Client.checkTarget(pathQuery);
         String url = backend.url();
         HttpFields.Mutable headers = HttpFields.build(request.getHeaders().size() + 4);
         BackendHeaders.add(request, BackendHeaders.authority(url), headers);

@@ -40,16 +40,23 @@ public final class Http1Client extends ContainerLifeCycle {
     }
 
     /**
-     * A request to a backend, not sent yet.
+     * Checks a client's request target before it goes to any backend.
+     *
+     * @throws IllegalArgumentException naming what a backend would reject or misread in it
+     */
+    public static void checkTarget(String pathQuery) {
+        RequestHead.checkTarget(pathQuery);
+    }
+
+    /**
+     * A request to a backend, not sent yet; its target has passed {@link #checkTarget}.
      *
      * @param backendUrl a normalised {@code http://host[:port][/path]} URL; its path prefixes {@code pathQuery}
      * @param headers    the headers to send, Host included; any Content-Length is replaced by the body's
      * @param body       the body, or null for none
-     * @throws IllegalArgumentException when the request target is one a backend would misread
      */
     public BackendCall newCall(String backendUrl, String method, String pathQuery, HttpFields headers, byte[] body,
                                AnswerListener listener) {
-        RequestHead.checkTarget(pathQuery);
         Http1Pool pool = pool(backendUrl);
         long length = body != null ? body.length : headers.contains(org.eclipse.jetty.http.HttpHeader.CONTENT_LENGTH)
                 ? 0 : -1;

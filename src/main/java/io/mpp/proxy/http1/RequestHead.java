@@ -66,6 +66,9 @@ final class RequestHead {
      * @throws IllegalArgumentException naming the problem
      */
     static void checkTarget(String target) {
+        if (target == null || !target.startsWith("/")) {
+            throw new IllegalArgumentException("it is not a path (origin form)");
+        }
         for (int i = 0; i < target.length(); i++) {
             char c = target.charAt(i);
             if (c <= ' ' || c == 0x7f) {

@@ -49,5 +49,7 @@ class RequestHeadTest {
                 "malformed percent-escape at index 9");
         assertThatThrownBy(() -> RequestHead.checkTarget("/q?query=%4")).hasMessageContaining("percent-escape");
         assertThatThrownBy(() -> RequestHead.checkTarget("/q?a=b\tc")).hasMessageContaining("control character");
+        assertThatThrownBy(() -> RequestHead.checkTarget("*")).hasMessageContaining("not a path");
+        assertThatThrownBy(() -> RequestHead.checkTarget(null)).hasMessageContaining("not a path");
     }
 }
