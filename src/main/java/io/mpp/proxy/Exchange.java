@@ -193,7 +193,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             return failure.getMessage();
         }
         if (failure instanceof TimeoutException) {
-            return "no complete answer within the exchange timeout";
+            // mpp's own timeouts say which (exchange, idle); Jetty's client says its own briefly.
+            return failure.getMessage() != null ? failure.getMessage()
+                    : "no complete answer within the exchange timeout";
         }
         if (failure instanceof ConnectException) {
             return "connection refused";
