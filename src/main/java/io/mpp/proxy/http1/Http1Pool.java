@@ -48,7 +48,7 @@ final class Http1Pool {
     }
 
     void send(Http1Call call) {
-        Http1Connection connection = idle.pollFirst();
+        Http1Connection connection = pollIdle();
         if (connection != null) {
             connection.send(call);
             return;
@@ -60,7 +60,7 @@ final class Http1Pool {
         open.decrementAndGet();
         waiting.offer(call);
         // A connection may have come back between the look at the idle ones and the queueing.
-        connection = idle.pollFirst();
+        connection = pollIdle();
         if (connection != null) {
             release(connection);
         }
@@ -87,11 +87,20 @@ final class Http1Pool {
         idle.offerFirst(connection);
         if (!waiting.isEmpty()) {
             // A call queued itself between the poll and the offer.
-            Http1Connection again = idle.pollFirst();
+            Http1Connection again = pollIdle();
             if (again != null) {
                 release(again);
             }
         }
+    }
+
+    /** The newest idle connection that is still open; a closed one leaves the pool when its close is done. */
+    private Http1Connection pollIdle() {
+        Http1Connection connection;
+        do {
+            connection = idle.pollFirst();
+        } while (connection != null && !connection.getEndPoint().isOpen());
+        return connection;
     }
 
     void closed(Http1Connection connection) {
