@@ -126,7 +126,7 @@ public class RoutingProxyHandler extends ProxyHandler {
         return true;
     }
 
-    /** The URI is picked per attempt by {@link #newBackendRequest}; Jetty's own flow, which calls this, is not used. */
+    /** The URI is picked per attempt by {@link #newCall}; Jetty's own flow, which calls this, is not used. */
     @Override
     protected HttpURI rewriteHttpURI(Request clientToProxyRequest) {
         throw new UnsupportedOperationException("mpp routes each attempt itself");
