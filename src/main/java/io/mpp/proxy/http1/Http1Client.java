@@ -77,10 +77,4 @@ public final class Http1Client extends ContainerLifeCycle {
         return new Http1Pool(connector, uri.getHost(), port, path, maxConnectionsPerBackend,
                 pool -> pools.remove(backendUrl, pool));
     }
-
-    /** Open connections to a backend (busy or idle), for tests and the status page. */
-    public int openConnections(String backendUrl) {
-        Http1Pool pool = pools.get(backendUrl);
-        return pool == null ? 0 : pool.open();
-    }
 }

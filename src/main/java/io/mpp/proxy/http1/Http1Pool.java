@@ -120,10 +120,6 @@ final class Http1Pool {
         waiting.remove(call);
     }
 
-    int open() {
-        return open.get();
-    }
-
     int idle() {
         return idle.size();
     }
