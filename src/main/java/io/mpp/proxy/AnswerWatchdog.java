@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Notices requests that are late: an answer that has not started in time, an exchange past its timeout. Requests register with a lock-free queue (one CAS); one
- * thread sweeps it a few times per headers timeout. A per-request timer would take a lock in the scheduler's queue
- * twice per request.
+ * Notices requests that are late: an answer that has not started in time, an exchange past its timeout. Requests
+ * register with a lock-free queue (one CAS); one thread sweeps it a few times per headers timeout. A per-request
+ * timer would take a lock in the scheduler's queue twice per request.
  */
 final class AnswerWatchdog implements AutoCloseable {
 
