@@ -4,8 +4,10 @@ import io.mpp.discovery.Endpoint;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.proxy.affinity.Route;
 import io.mpp.proxy.http1.Http1Client;
+import io.mpp.proxy.http1.ProxyConnector;
 import io.mpp.selection.SelectionSource;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -95,7 +97,10 @@ public class RoutingProxyHandler extends ProxyHandler {
     protected void doStart() throws Exception {
         watchdog = new AnswerWatchdog(policy.headersTimeout());
         if (http1 == null) {
-            http1 = new Http1Client(getServer().getThreadPool(), connectTimeout, idleTimeout,
+            ProxyConnector shared = Arrays.stream(getServer().getConnectors())
+                    .filter(ProxyConnector.class::isInstance).map(ProxyConnector.class::cast)
+                    .findFirst().orElse(null);
+            http1 = new Http1Client(shared, getServer().getThreadPool(), connectTimeout, idleTimeout,
                     maxConnectionsPerBackend);
             addBean(http1, true);
         }

@@ -21,17 +21,33 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
  */
 public final class Http1Client extends ContainerLifeCycle {
 
-    private final ClientConnector connector = new ClientConnector();
+    private final Dialer dialer;
+    private final Executor executor;
+    private final long idleTimeoutMillis;
     private final int maxConnectionsPerBackend;
     private final ConcurrentHashMap<String, Http1Pool> pools = new ConcurrentHashMap<>();
 
-    public Http1Client(Executor executor, Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerBackend) {
+    /**
+     * @param server the server's connector, whose selectors then carry the backend connections too; null for a
+     *               selector of the client's own
+     */
+    public Http1Client(ProxyConnector server, Executor executor, Duration connectTimeout, Duration idleTimeout,
+                       int maxConnectionsPerBackend) {
+        this.executor = executor;
+        this.idleTimeoutMillis = idleTimeout.toMillis();
         this.maxConnectionsPerBackend = maxConnectionsPerBackend;
-        connector.setExecutor(executor);
-        connector.setSelectors(1);
-        connector.setConnectTimeout(connectTimeout);
-        connector.setIdleTimeout(idleTimeout);
-        addBean(connector);
+        if (server != null) {
+            server.setConnectTimeout(connectTimeout.toMillis());
+            dialer = server;
+        } else {
+            ClientConnector connector = new ClientConnector();
+            connector.setExecutor(executor);
+            connector.setSelectors(1);
+            connector.setConnectTimeout(connectTimeout);
+            connector.setIdleTimeout(idleTimeout);
+            addBean(connector);
+            dialer = connector::connect;
+        }
     }
 
     /** Whether a backend at this normalised URL is one this client talks to. */
@@ -74,7 +90,7 @@ public final class Http1Client extends ContainerLifeCycle {
         URI uri = URI.create(backendUrl);
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return new Http1Pool(connector, uri.getHost(), port, path, maxConnectionsPerBackend,
+        return new Http1Pool(dialer, executor, idleTimeoutMillis, uri.getHost(), port, path, maxConnectionsPerBackend,
                 pool -> pools.remove(backendUrl, pool));
     }
 }

@@ -64,6 +64,8 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     Http1Connection(EndPoint endPoint, Executor executor, Http1Pool pool) {
         super(endPoint, executor);
         this.pool = pool;
+        // On the server's selectors an endpoint starts with the server's idle timeout.
+        endPoint.setIdleTimeout(pool.idleTimeoutMillis());
     }
 
     @Override

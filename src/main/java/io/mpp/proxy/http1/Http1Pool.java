@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.io.ClientConnectionFactory;
@@ -21,7 +22,9 @@ import org.eclipse.jetty.util.Promise;
  */
 final class Http1Pool {
 
-    private final ClientConnector connector;
+    private final Dialer dialer;
+    private final Executor executor;
+    private final long idleTimeoutMillis;
     private final String host;
     private final int port;
     /** The address when the host is an IP literal; null for a name, which is looked up for each new connection. */
@@ -35,16 +38,18 @@ final class Http1Pool {
     private final AtomicInteger open = new AtomicInteger();
     private final ClientConnectionFactory factory;
 
-    Http1Pool(ClientConnector connector, String host, int port, String pathPrefix, int max,
-              Consumer<Http1Pool> onEmpty) {
-        this.connector = connector;
+    Http1Pool(Dialer dialer, Executor executor, long idleTimeoutMillis, String host, int port, String pathPrefix,
+              int max, Consumer<Http1Pool> onEmpty) {
+        this.dialer = dialer;
+        this.executor = executor;
+        this.idleTimeoutMillis = idleTimeoutMillis;
         this.host = host;
         this.port = port;
         this.pathPrefix = pathPrefix;
         this.max = max;
         this.onEmpty = onEmpty;
         this.literal = isIpLiteral(host) ? new InetSocketAddress(host, port) : null;
-        this.factory = (endPoint, context) -> new Http1Connection(endPoint, connector.getExecutor(), this);
+        this.factory = (endPoint, context) -> new Http1Connection(endPoint, executor, this);
     }
 
     void send(Http1Call call) {
@@ -111,6 +116,11 @@ final class Http1Pool {
         connectForWaiting();
     }
 
+    /** A backend connection's idle timeout: silence on it, idle or within an answer. */
+    long idleTimeoutMillis() {
+        return idleTimeoutMillis;
+    }
+
     String pathPrefix() {
         return pathPrefix;
     }
@@ -146,7 +156,7 @@ final class Http1Pool {
             return;
         }
         // A name lookup may block: not on the thread that has the request.
-        connector.getExecutor().execute(() -> {
+        executor.execute(() -> {
             InetSocketAddress address = new InetSocketAddress(host, port);
             if (address.isUnresolved()) {
                 connectFailed(call, new UnknownHostException(host));
@@ -171,7 +181,7 @@ final class Http1Pool {
                 connectFailed(call, failure);
             }
         });
-        connector.connect(address, context);
+        dialer.connect(address, context);
     }
 
     private void connectFailed(Http1Call call, Throwable failure) {
