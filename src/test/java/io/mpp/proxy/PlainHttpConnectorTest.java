@@ -15,7 +15,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With Dropwizard's plain {@code type: http} connector, the proxy opens its backend connections on its own selector. */
+/** With Dropwizard's plain {@code type: http} connector the proxy's backend connections get a selector of their own. */
 class PlainHttpConnectorTest {
 
     @TempDir

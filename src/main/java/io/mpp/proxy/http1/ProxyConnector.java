@@ -106,8 +106,8 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
             if (context == null) {
                 return super.newConnection(channel, endPoint, attachment);
             }
-            ClientConnectionFactory factory = (ClientConnectionFactory) context.get(ClientConnectionFactory.CONTEXT_KEY);
-            return factory.newConnection(endPoint, context);
+            return ((ClientConnectionFactory) context.get(ClientConnectionFactory.CONTEXT_KEY))
+                    .newConnection(endPoint, context);
         }
 
         @Override

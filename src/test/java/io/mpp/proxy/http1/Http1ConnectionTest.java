@@ -19,8 +19,8 @@ class Http1ConnectionTest {
 
     private static final String REQUEST = "GET /api/v1/query?query=up HTTP/1.1\r\nHost: h\r\n\r\n";
 
-    private final Http1Pool pool = new Http1Pool(new ClientConnector()::connect, Runnable::run, 30_000, "127.0.0.1", 9090,
-            "", 4, p -> { });
+    private final Http1Pool pool = new Http1Pool(new ClientConnector()::connect, Runnable::run, 30_000,
+            "127.0.0.1", 9090, "", 4, p -> { });
     /** Output room for 16 bytes: a longer request stays half-written until the test takes the output. */
     private final ByteArrayEndPoint endPoint = new ByteArrayEndPoint(new byte[0], 16, false);
     private final Http1Connection connection = new Http1Connection(endPoint, Runnable::run, pool);
