@@ -44,7 +44,6 @@ public final class Http1Client extends ContainerLifeCycle {
             connector.setExecutor(executor);
             connector.setSelectors(1);
             connector.setConnectTimeout(connectTimeout);
-            connector.setIdleTimeout(idleTimeout);
             addBean(connector);
             dialer = connector::connect;
         }

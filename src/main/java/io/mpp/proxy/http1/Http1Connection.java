@@ -64,7 +64,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     Http1Connection(EndPoint endPoint, Executor executor, Http1Pool pool) {
         super(endPoint, executor);
         this.pool = pool;
-        // On the server's selectors an endpoint starts with the server's idle timeout.
+        // Whichever selector carries it, an endpoint starts with its connector's idle timeout, not the client's.
         endPoint.setIdleTimeout(pool.idleTimeoutMillis());
     }
 
