@@ -1,12 +1,13 @@
 package io.mpp.proxy;
 
+import static io.mpp.testing.RawHttp.get;
+import static io.mpp.testing.RawHttp.readAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.RecordingBackend;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -19,8 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.Invocable;
 import org.junit.jupiter.api.AfterAll;
@@ -164,25 +163,6 @@ class ProxyBehaviourTest {
                 .extracting(RecordingBackend.Received::pathAndQuery)
                 .containsExactly("/prom/api/v1/labels?n=1", "/prom/api/v1/labels?n=2", "/prom/api/v1/labels?n=3",
                         "/prom/api/v1/labels?n=4");
-    }
-
-    private static byte[] get(String target, boolean close) {
-        return ("GET " + target + " HTTP/1.1\r\nHost: mpp\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
-                .getBytes(StandardCharsets.ISO_8859_1);
-    }
-
-    /** One answer with a Content-Length, read off a connection that stays open. */
-    private static String readAnswer(InputStream in) throws IOException {
-        StringBuilder head = new StringBuilder();
-        while (!head.toString().endsWith("\r\n\r\n")) {
-            int b = in.read();
-            assertThat(b).as("the connection closed within an answer's head").isNotNegative();
-            head.append((char) b);
-        }
-        Matcher length = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
-        assertThat(length.find()).as("a Content-Length in " + head).isTrue();
-        byte[] body = in.readNBytes(Integer.parseInt(length.group(1)));
-        return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.IO;
 import org.eclipse.jetty.util.Promise;
+import org.eclipse.jetty.util.thread.Invocable;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
@@ -77,7 +78,45 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
         return attachment instanceof Map<?, ?> context ? (Map<String, Object>) context : null;
     }
 
-    private static final class BackendEndPoint extends SocketChannelEndPoint {
+    @Override
+    protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
+        SocketChannelEndPoint endPoint = new KeptReadEndPoint(channel, selector, key, getScheduler());
+        endPoint.setIdleTimeout(getIdleTimeout());
+        return endPoint;
+    }
+
+    /**
+     * An endpoint that stays registered for reading while its connection reads again soon.
+     *
+     * <p>Jetty's endpoint takes the read interest off the selection key whenever the channel is readable, and puts it
+     * back when the connection asks to read again: an {@code epoll_ctl} call for each change when the two fall in
+     * different rounds of the selector, as they do for a client's connection while its request is at the backend
+     * (1.75 calls per small query; none with this endpoint, docs/benchmarks.md). This endpoint keeps the interest on when the connection was
+     * waiting for the bytes that woke it, and drops it only when bytes come with nobody waiting for them (a pipelined
+     * request, the peer's close, an answer whose reading paused): then the selector is woken once, as with Jetty's.
+     * Only for a connection whose reading does not block, as then it reads on the selector's thread before the
+     * selector looks at the channel again; read on another thread, the channel could wake the selector until that
+     * thread has read it.
+     */
+    private static class KeptReadEndPoint extends SocketChannelEndPoint {
+        KeptReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
+            super(channel, selector, key, scheduler);
+        }
+
+        @Override
+        public Runnable onSelected() {
+            boolean waiting = getFillInterest().isInterested()
+                    && getFillInterest().getCallbackInvocationType() == Invocable.InvocationType.NON_BLOCKING;
+            Runnable task = super.onSelected();
+            if (waiting) {
+                // Before the selector applies the key's new interest: it then finds nothing changed.
+                needsFillInterest();
+            }
+            return task;
+        }
+    }
+
+    private static final class BackendEndPoint extends KeptReadEndPoint {
         BackendEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
             super(channel, selector, key, scheduler);
         }

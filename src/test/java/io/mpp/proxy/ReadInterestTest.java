@@ -1,0 +1,79 @@
+package io.mpp.proxy;
+
+import static io.mpp.testing.RawHttp.get;
+import static io.mpp.testing.RawHttp.readAnswer;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dropwizard.testing.ConfigOverride;
+import io.mpp.proxy.http1.ProxyConnector;
+import io.mpp.testing.HoldingBackend;
+import io.mpp.testing.MppServer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import org.eclipse.jetty.io.ManagedSelector;
+import org.eclipse.jetty.server.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code type: mpp-http} keeps a connection registered for reading while its request is answered. Bytes that come
+ * meanwhile must neither be lost nor wake the selector again and again while nobody reads them.
+ */
+class ReadInterestTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aRequestSentWhileTheLastIsAnsweredWaitsItsTurnWithoutKeepingTheSelectorBusy() throws Exception {
+        try (HoldingBackend backend = HoldingBackend.start()) {
+            Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
+            try (MppServer mpp = MppServer.start(
+                    ConfigOverride.config("locators[0].path", endpoints.toString()),
+                    ConfigOverride.config("selection.interval", "1h"));
+                 Socket socket = new Socket("127.0.0.1", URI.create(mpp.url()).getPort())) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                out.write(get("/hold", false));
+                assertThat(backend.awaitHeldRequest(30)).as("the first request at the backend").isTrue();
+
+                long before = selects(mpp);
+                // The next request, in a write of its own: it reaches mpp's socket while the first is unanswered.
+                out.write(get("/next", false));
+                // Requests on another connection each take a few rounds of the selector; a selector woken by the
+                // unread bytes over and over would go round thousands of times meanwhile.
+                HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                for (int i = 0; i < 20; i++) {
+                    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/mpp/health"))
+                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(health.body()).isEqualTo("OK");
+                }
+                assertThat(selects(mpp) - before).as("rounds of the selector for 20 requests").isLessThan(200);
+
+                backend.release();
+                assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("released");
+                assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("fast");
+            }
+        }
+    }
+
+    /** How often the application connector's selectors have selected. */
+    private static long selects(MppServer mpp) {
+        Server server = mpp.app().getEnvironment().getApplicationContext().getServer();
+        ProxyConnector connector = Arrays.stream(server.getConnectors())
+                .filter(ProxyConnector.class::isInstance).map(ProxyConnector.class::cast)
+                .findFirst().orElseThrow();
+        return connector.getSelectorManager().getBeans(ManagedSelector.class).stream()
+                .mapToLong(ManagedSelector::getSelectCount).sum();
+    }
+}
