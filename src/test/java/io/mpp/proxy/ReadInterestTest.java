@@ -53,15 +53,17 @@ class ReadInterestTest {
                 // Requests on another connection each take a few rounds of the selector; a selector woken by the
                 // unread bytes over and over would go round thousands of times meanwhile.
                 HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                HttpRequest healthRequest = HttpRequest.newBuilder(URI.create(mpp.url() + "/mpp/health"))
+                        .timeout(Duration.ofSeconds(30)).build();
                 for (int i = 0; i < 20; i++) {
-                    HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/mpp/health"))
-                            .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> health = http.send(healthRequest, HttpResponse.BodyHandlers.ofString());
                     assertThat(health.body()).isEqualTo("OK");
                 }
                 assertThat(selects(mpp) - before).as("rounds of the selector for 20 requests").isLessThan(200);
 
                 backend.release();
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("released");
+                // The backend answers "fast" to every path but /hold.
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("fast");
             }
         }

@@ -91,12 +91,12 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
      * <p>Jetty's endpoint takes the read interest off the selection key whenever the channel is readable, and puts it
      * back when the connection asks to read again: an {@code epoll_ctl} call for each change when the two fall in
      * different rounds of the selector, as they do for a client's connection while its request is at the backend
-     * (1.75 calls per small query; none with this endpoint, docs/benchmarks.md). This endpoint keeps the interest on when the connection was
-     * waiting for the bytes that woke it, and drops it only when bytes come with nobody waiting for them (a pipelined
-     * request, the peer's close, an answer whose reading paused): then the selector is woken once, as with Jetty's.
-     * Only for a connection whose reading does not block, as then it reads on the selector's thread before the
-     * selector looks at the channel again; read on another thread, the channel could wake the selector until that
-     * thread has read it.
+     * (1.75 calls per small query; none with this endpoint, docs/benchmarks.md). This endpoint keeps the interest on
+     * when the connection was waiting for the bytes that woke it, and drops it only when bytes come with nobody
+     * waiting for them (a pipelined request, the peer's close, an answer whose reading paused): then the selector is
+     * woken once, as with Jetty's. Only for a connection whose reading does not block, as then it reads on the
+     * selector's thread before the selector looks at the channel again; read on another thread, the channel could
+     * wake the selector until that thread has read it.
      */
     private static class KeptReadEndPoint extends SocketChannelEndPoint {
         KeptReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
