@@ -7,7 +7,6 @@ import io.mpp.proxy.http1.Http1Client;
 import io.mpp.proxy.http1.ProxyConnector;
 import io.mpp.selection.SelectionSource;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -97,10 +96,7 @@ public class RoutingProxyHandler extends ProxyHandler {
     protected void doStart() throws Exception {
         watchdog = new AnswerWatchdog(policy.headersTimeout());
         if (http1 == null) {
-            ProxyConnector shared = Arrays.stream(getServer().getConnectors())
-                    .filter(ProxyConnector.class::isInstance).map(ProxyConnector.class::cast)
-                    .findFirst().orElse(null);
-            http1 = new Http1Client(shared, getServer().getThreadPool(), connectTimeout, idleTimeout,
+            http1 = new Http1Client(ProxyConnector.of(getServer()), getServer().getThreadPool(), connectTimeout, idleTimeout,
                     maxConnectionsPerBackend);
             addBean(http1, true);
         }

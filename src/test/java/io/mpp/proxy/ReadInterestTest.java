@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
@@ -72,9 +71,8 @@ class ReadInterestTest {
     /** How often the application connector's selectors have selected. */
     private static long selects(MppServer mpp) {
         Server server = mpp.app().getEnvironment().getApplicationContext().getServer();
-        ProxyConnector connector = Arrays.stream(server.getConnectors())
-                .filter(ProxyConnector.class::isInstance).map(ProxyConnector.class::cast)
-                .findFirst().orElseThrow();
+        ProxyConnector connector = ProxyConnector.of(server);
+        assertThat(connector).as("config.yml's application connector, type mpp-http").isNotNull();
         return connector.getSelectorManager().getBeans(ManagedSelector.class).stream()
                 .mapToLong(ManagedSelector::getSelectCount).sum();
     }

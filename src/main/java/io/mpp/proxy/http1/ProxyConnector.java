@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.eclipse.jetty.io.ByteBufferPool;
@@ -43,6 +44,13 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
     @Override
     protected SelectorManager newSelectorManager(Executor executor, Scheduler scheduler, int selectors) {
         return new Manager(executor, scheduler, selectors);
+    }
+
+    /** The server's first connector of this kind, or null when it has none (all {@code type: http}). */
+    public static ProxyConnector of(Server server) {
+        return Arrays.stream(server.getConnectors())
+                .filter(ProxyConnector.class::isInstance).map(ProxyConnector.class::cast)
+                .findFirst().orElse(null);
     }
 
     void setConnectTimeout(long millis) {
