@@ -104,9 +104,11 @@ final class MarathonAppRules {
         });
         secrets.fields().forEachRemaining(e -> expect(!e.getValue().path("source").asText().isBlank(),
                 "secret " + e.getKey() + " has no source"));
-        if (env.has("DCOS_SERVICE_ACCOUNT_CREDENTIAL")) {
-            expect(env.path("DCOS_SERVICE_ACCOUNT_CREDENTIAL").has("secret"),
-                    "DCOS_SERVICE_ACCOUNT_CREDENTIAL must come from a secret, never be written into the app");
+        for (String secretOnly : List.of("DCOS_SERVICE_ACCOUNT_CREDENTIAL", "MPP_AFFINITY_KEY")) {
+            if (env.has(secretOnly)) {
+                expect(env.path(secretOnly).has("secret"),
+                        secretOnly + " must come from a secret, never be written into the app");
+            }
         }
     }
 

@@ -52,7 +52,8 @@ class UniversePackageTest {
             Map.entry("locators.kubernetes.port", "web"),
             Map.entry("routing.strategy", "minimum-history:24h"),
             Map.entry("routing.selection-interval", "1m30s"),
-            Map.entry("routing.affinity-options", "cookies,sourceip"));
+            Map.entry("routing.affinity-options", "cookies,sourceip"),
+            Map.entry("routing.affinity-key-secret", "monitoring/mpp-affinity-key"));
 
     @Test
     void packageJsonIsAValidUniversePackageOfFormat4() throws Exception {
@@ -156,6 +157,7 @@ class UniversePackageTest {
         assertThat(env.path("MPP_AFFINITY_OPTIONS").asText()).isEqualTo("cookies");
         assertThat(env.path("MPP_SHUTDOWN_GRACE_PERIOD").asText()).isEqualTo("15s");
         assertThat(env.has("DCOS_SERVICE_ACCOUNT_CREDENTIAL")).isFalse();
+        assertThat(env.has("MPP_AFFINITY_KEY")).isFalse();
         assertThat(app.has("secrets")).isFalse();
         assertThat(env.has("MPP_ENDPOINTS_FILE")).isFalse();
         assertThat(env.has("MPP_KUBE_NAMESPACE")).isFalse();
@@ -180,6 +182,9 @@ class UniversePackageTest {
                 .isEqualTo("monitoring/mpp-secret");
         assertThat(app.path("env").path("DCOS_SERVICE_ACCOUNT_CREDENTIAL").path("secret").asText())
                 .isEqualTo("serviceCredential");
+        assertThat(app.path("secrets").path("affinityKey").path("source").asText())
+                .isEqualTo("monitoring/mpp-affinity-key");
+        assertThat(app.path("env").path("MPP_AFFINITY_KEY").path("secret").asText()).isEqualTo("affinityKey");
         assertThat(env(app)).containsAllEntriesOf(Map.ofEntries(
                 Map.entry("MPP_MARATHON_URL", "https://m1.mesos:8443,https://m2.mesos:8443"),
                 Map.entry("MPP_MARATHON_APPS", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
@@ -209,7 +214,10 @@ class UniversePackageTest {
                 Arguments.of(Map.of("locators.marathon-url", "", "service.secret-name", "s",
                         "locators.endpoints-file", "/e")),
                 Arguments.of(Map.of("locators.marathon-auth-endpoint", "https://l/acs/api/v1/auth/login")),
-                Arguments.of(Map.of("service.secret-name", "mpp/sa")));
+                Arguments.of(Map.of("service.secret-name", "mpp/sa")),
+                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key")),
+                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "locators.marathon-url", "")),
+                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "service.secret-name", "mpp/sa")));
     }
 
     @ParameterizedTest
@@ -217,7 +225,11 @@ class UniversePackageTest {
     void everyCombinationOfBlocksRendersValidJson(Map<String, Object> overrides) {
         JsonNode app = UniversePackage.render(UniversePackage.options(overrides));
         assertThat(MarathonAppRules.problems(app)).isEmpty();
-        assertThat(app.path("secrets").isMissingNode()).isEqualTo(!overrides.containsKey("service.secret-name"));
+        JsonNode secrets = app.path("secrets");
+        assertThat(secrets.has("serviceCredential")).isEqualTo(overrides.containsKey("service.secret-name"));
+        assertThat(secrets.has("affinityKey")).isEqualTo(overrides.containsKey("routing.affinity-key-secret"));
+        assertThat(secrets.isMissingNode()).isEqualTo(!overrides.containsKey("service.secret-name")
+                && !overrides.containsKey("routing.affinity-key-secret"));
     }
 
     @Test
@@ -230,7 +242,10 @@ class UniversePackageTest {
         ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("env")).put("MPP_NO_SUCH_THING", "1");
         ((com.fasterxml.jackson.databind.node.ObjectNode) bad).remove("secrets");
         ((com.fasterxml.jackson.databind.node.ObjectNode) bad).put("taskKillGracePeriodSeconds", 3);
-        assertThat(MarathonAppRules.problems(bad)).hasSize(6);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.path("env"))
+                .put("MPP_AFFINITY_KEY", "a-key-of-well-over-thirty-two-characters");
+        assertThat(MarathonAppRules.problems(bad)).hasSize(7)
+                .anyMatch(p -> p.startsWith("MPP_AFFINITY_KEY must come from a secret"));
     }
 
     static Map<String, String> env(JsonNode app) {
