@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -179,25 +180,36 @@ public final class FakeKubeApi implements AutoCloseable {
 
     /** An endpoint of a slice; ready null leaves the condition out. */
     public static String sliceEndpoint(String ip, Boolean ready) {
+        return sliceEndpoint(ip, ready, "prom-" + ip.replace('.', '-').replace(':', '-'));
+    }
+
+    /** An endpoint of a slice for the named pod, whose uid follows from its name. */
+    public static String sliceEndpoint(String ip, Boolean ready, String pod) {
         String conditions = ready == null ? "{}" : "{\"ready\":" + ready + ",\"serving\":" + ready
                 + ",\"terminating\":false}";
         return """
                 {"addresses":["%s"],"conditions":%s,"nodeName":"node-1",\
-                "targetRef":{"kind":"Pod","namespace":"monitoring","name":"prom-%s","uid":"%s"}}"""
-                .formatted(ip, conditions, ip.replace('.', '-').replace(':', '-'), UUID.randomUUID());
+                "targetRef":{"kind":"Pod","namespace":"monitoring","name":"%s","uid":"%s"}}"""
+                .formatted(ip, conditions, pod, UUID.nameUUIDFromBytes(pod.getBytes(StandardCharsets.UTF_8)));
     }
 
     public static String slice(String name, String service, String resourceVersion, List<String> ports,
                                String... endpoints) {
+        return slice("IPv4", name, service, resourceVersion, ports, endpoints);
+    }
+
+    /** A slice of one address family: IPv4, IPv6 (a dual-stack service has one of each) or FQDN. */
+    public static String slice(String addressType, String name, String service, String resourceVersion,
+                               List<String> ports, String... endpoints) {
         return """
                 {"kind":"EndpointSlice","apiVersion":"discovery.k8s.io/v1","metadata":{"name":"%s",\
                 "generateName":"%s-","namespace":"monitoring","uid":"%s","resourceVersion":"%s",\
                 "generation":3,"creationTimestamp":"2026-11-20T10:00:00Z","labels":{"kubernetes.io/service-name":\
                 "%s","endpointslice.kubernetes.io/managed-by":"endpointslice-controller.k8s.io"},\
                 "ownerReferences":[{"apiVersion":"v1","kind":"Service","name":"%s","uid":"%s","controller":true,\
-                "blockOwnerDeletion":true}]},"addressType":"IPv4","endpoints":[%s],"ports":[%s]}"""
+                "blockOwnerDeletion":true}]},"addressType":"%s","endpoints":[%s],"ports":[%s]}"""
                 .formatted(name, service, UUID.randomUUID(), resourceVersion, service, service, UUID.randomUUID(),
-                        String.join(",", endpoints), String.join(",", ports));
+                        addressType, String.join(",", endpoints), String.join(",", ports));
     }
 
     public static String subset(List<String> ready, List<String> notReady, List<String> ports) {

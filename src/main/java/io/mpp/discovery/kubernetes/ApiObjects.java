@@ -32,7 +32,12 @@ final class ApiObjects {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record SliceEndpoint(List<String> addresses, Conditions conditions) {
+    record SliceEndpoint(List<String> addresses, Conditions conditions, TargetRef targetRef) {
+    }
+
+    /** The object an endpoint stands for: a pod, for the endpoints of a service with a selector. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record TargetRef(String kind, String namespace, String name, String uid) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

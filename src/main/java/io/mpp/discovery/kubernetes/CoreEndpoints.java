@@ -66,10 +66,11 @@ final class CoreEndpoints implements ObjectKind {
         List<Subset> subsets = endpoints.subsets() == null ? List.of() : endpoints.subsets();
         for (int i = 0; i < subsets.size(); i++) {
             Subset subset = subsets.get(i);
-            List<String> ready = new ArrayList<>();
+            List<ServiceBackends.Ready> ready = new ArrayList<>();
             for (Address address : subset.addresses() == null ? List.<Address>of() : subset.addresses()) {
                 if (address.ip() != null && !address.ip().isEmpty()) {
-                    ready.add(address.ip());
+                    // v1 Endpoints hold one address family only: no replica is listed twice.
+                    ready.add(new ServiceBackends.Ready(address.ip(), null));
                 }
             }
             parts.add(backends.read(what + " subset " + (i + 1), ready, subset.ports()));

@@ -6,6 +6,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.mpp.discovery.kubernetes.ApiObjects.EndpointSlice;
 import io.mpp.discovery.kubernetes.ApiObjects.SliceEndpoint;
+import io.mpp.discovery.kubernetes.ApiObjects.TargetRef;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.Call;
@@ -60,15 +61,23 @@ final class EndpointSlices implements ObjectKind {
         } catch (Exception e) {
             return Found.problem(what + ": unreadable: " + e.getMessage());
         }
-        List<String> ready = new ArrayList<>();
+        List<ServiceBackends.Ready> ready = new ArrayList<>();
         for (SliceEndpoint endpoint : slice.endpoints() == null ? List.<SliceEndpoint>of() : slice.endpoints()) {
             boolean isReady = endpoint.conditions() == null || endpoint.conditions().ready() == null
                     || endpoint.conditions().ready();
             // Every address of an endpoint is the same pod; the controller writes exactly one.
             if (isReady && endpoint.addresses() != null && !endpoint.addresses().isEmpty()) {
-                ready.add(endpoint.addresses().get(0));
+                ready.add(new ServiceBackends.Ready(endpoint.addresses().get(0), replica(endpoint.targetRef())));
             }
         }
         return backends.read(what, ready, slice.ports());
+    }
+
+    /** The pod behind an endpoint, which a dual-stack service lists in a slice of each family; null: unknown. */
+    private static String replica(TargetRef target) {
+        if (target == null || target.name() == null) {
+            return null;
+        }
+        return target.uid() != null ? target.uid() : target.kind() + "/" + target.namespace() + "/" + target.name();
     }
 }

@@ -18,15 +18,23 @@ record Listing(String resourceVersion, Map<String, Found> objects) {
         objects = Map.copyOf(objects);
     }
 
-    /** Every object's backends, in the order of the objects' names, each URL once. */
+    /**
+     * Every object's backends, in the order of the objects' names, each URL once and each replica once: a replica
+     * with addresses of both families (a dual-stack service) is served at its IPv4 address.
+     */
     List<Endpoint> endpoints() {
-        Map<String, Endpoint> all = new LinkedHashMap<>();
+        Map<String, Endpoint> byReplica = new LinkedHashMap<>();
         for (Found found : new TreeMap<>(objects).values()) {
             for (Endpoint endpoint : found.endpoints()) {
-                all.putIfAbsent(endpoint.url(), endpoint);
+                String replica = found.replicas().getOrDefault(endpoint.url(), endpoint.url());
+                byReplica.merge(replica, endpoint, (kept, other) -> isIpv6(kept) && !isIpv6(other) ? other : kept);
             }
         }
-        return List.copyOf(all.values());
+        return byReplica.values().stream().distinct().toList();
+    }
+
+    private static boolean isIpv6(Endpoint endpoint) {
+        return endpoint.url().contains("://[");
     }
 
     List<String> problems() {

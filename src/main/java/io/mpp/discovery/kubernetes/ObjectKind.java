@@ -5,6 +5,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.mpp.discovery.Endpoint;
 import java.util.List;
+import java.util.Map;
 import okhttp3.Call;
 
 /** One kind of object in the namespace that yields backends: how to list and watch it, what one object yields. */
@@ -28,15 +29,26 @@ interface ObjectKind {
     /** The backends one object yields, and what in it cannot be used. */
     Found read(JsonNode object);
 
-    /** What one object yields. */
-    record Found(List<Endpoint> endpoints, List<String> problems) {
+    /**
+     * What one object yields.
+     *
+     * @param replicas for the endpoints whose replica is known, that replica (a pod's uid) by endpoint URL: a
+     *                 replica can be the endpoint of several objects under addresses of several families
+     */
+    record Found(List<Endpoint> endpoints, List<String> problems, Map<String, String> replicas) {
+
+        public Found {
+            endpoints = List.copyOf(endpoints);
+            problems = List.copyOf(problems);
+            replicas = Map.copyOf(replicas);
+        }
 
         static Found of(List<Endpoint> endpoints, List<String> problems) {
-            return new Found(List.copyOf(endpoints), List.copyOf(problems));
+            return new Found(endpoints, problems, Map.of());
         }
 
         static Found problem(String problem) {
-            return new Found(List.of(), List.of(problem));
+            return of(List.of(), List.of(problem));
         }
     }
 }

@@ -4,7 +4,9 @@ import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.kubernetes.ApiObjects.ServicePort;
 import io.mpp.discovery.kubernetes.ObjectKind.Found;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 
@@ -24,12 +26,16 @@ final class ServiceBackends {
         this.locator = locator;
     }
 
+    /** A ready address, and the replica (pod uid) it belongs to when the object says; else null. */
+    record Ready(String address, String replica) {
+    }
+
     /**
      * @param what  for messages, e.g. {@code EndpointSlice prometheus-x7k2p}
      * @param ready the ready addresses of the group
      * @param ports the ports of the group (may be null)
      */
-    Found read(String what, List<String> ready, List<ServicePort> ports) {
+    Found read(String what, List<Ready> ready, List<ServicePort> ports) {
         if (ready.isEmpty()) {
             return Found.of(List.of(), List.of());
         }
@@ -41,24 +47,31 @@ final class ServiceBackends {
         }
         List<Endpoint> endpoints = new ArrayList<>();
         List<String> problems = new ArrayList<>();
-        for (String address : ready) {
+        Map<String, String> replicas = new HashMap<>();
+        for (Ready address : ready) {
             try {
-                endpoints.add(Endpoint.of(scheme, address, chosen.getAsInt(), locator));
+                Endpoint endpoint = Endpoint.of(scheme, address.address(), chosen.getAsInt(), locator);
+                endpoints.add(endpoint);
+                if (address.replica() != null) {
+                    replicas.put(endpoint.url(), address.replica());
+                }
             } catch (IllegalArgumentException e) {
                 problems.add(what + ": skipped address: " + e.getMessage());
             }
         }
-        return Found.of(endpoints, problems);
+        return new Found(endpoints, problems, replicas);
     }
 
     /** The results of several groups of one object, as one. */
     static Found merge(List<Found> parts) {
         List<Endpoint> endpoints = new ArrayList<>();
         List<String> problems = new ArrayList<>();
+        Map<String, String> replicas = new HashMap<>();
         for (Found part : parts) {
             endpoints.addAll(part.endpoints());
             problems.addAll(part.problems());
+            replicas.putAll(part.replicas());
         }
-        return Found.of(endpoints, problems);
+        return new Found(endpoints, problems, replicas);
     }
 }

@@ -106,6 +106,20 @@ class KubernetesLocatorTest {
     }
 
     @Test
+    void aDualStackServiceYieldsEachPodOnceAtItsIpv4Address() throws Exception {
+        // The IPv6 slice sorts first by name; pod c is ready only in it, pod d only in the IPv4 slice.
+        api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "9",
+                slice("IPv6", "prom-6aaaa", "prom", "8", List.of(port("web", 9090, "TCP")),
+                        sliceEndpoint("fd00:10:1::5", true, "prom-a"), sliceEndpoint("fd00:10:1::6", true, "prom-b"),
+                        sliceEndpoint("fd00:10:1::7", true, "prom-c"), sliceEndpoint("fd00:10:1::8", false, "prom-d")),
+                slice("IPv4", "prom-zzzz4", "prom", "8", List.of(port("web", 9090, "TCP")),
+                        sliceEndpoint("10.1.0.5", true, "prom-a"), sliceEndpoint("10.1.0.6", true, "prom-b"),
+                        sliceEndpoint("10.1.0.7", false, "prom-c"), sliceEndpoint("10.1.0.8", true, "prom-d")))));
+        assertThat(urls(service("prom", "web").locate())).containsExactly(
+                "http://10.1.0.5:9090", "http://10.1.0.6:9090", "http://[fd00:10:1::7]:9090", "http://10.1.0.8:9090");
+    }
+
+    @Test
     void serviceModeWithoutPortTakesTheFirstTcpPort() throws Exception {
         api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "7",
                 slice("prom-q", "prom", "6", List.of(port("dns", 53, "UDP"), port(null, 9090, null)),
