@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows Marathon's event stream ({@code /v2/events}) and asks for a prompt reselection when a task of a
- * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps, and the
- * selection interval stays the safety net for events lost while the stream was down. A dropped stream is
- * reconnected after a pause that doubles while connecting fails.
+ * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps. A dropped
+ * stream is reconnected after a pause that doubles while connecting fails, and each stream after the first asks for
+ * a reselection as it opens, for the events that went by in between (a leader's failover ends the stream just as the
+ * tasks change). The selection interval stays the safety net while no stream is open.
  */
 public final class MarathonEventWatcher implements Managed {
 
@@ -49,6 +50,8 @@ public final class MarathonEventWatcher implements Managed {
     private volatile boolean running;
     private volatile Request current;
     private volatile String lastProblem;
+    /** Whether a stream was open before: touched only by the watcher's thread. */
+    private boolean followedBefore;
     private Thread thread;
 
     /**
@@ -147,6 +150,10 @@ public final class MarathonEventWatcher implements Managed {
         } else {
             LOG.debug("Marathon event stream at {} connected", master);
         }
+        if (followedBefore) {
+            reselect.run();
+        }
+        followedBefore = true;
         boolean delivered = false;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(listener.getInputStream(),
                 StandardCharsets.UTF_8))) {

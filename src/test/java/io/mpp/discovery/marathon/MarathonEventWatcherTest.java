@@ -16,20 +16,27 @@ import io.mpp.discovery.marathon.dcos.DcosLogin;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.testing.Await;
 import io.mpp.testing.FreePorts;
+import io.mpp.testing.ScriptedBackend;
 import io.mpp.testing.marathon.FakeDcos;
 import io.mpp.testing.marathon.MutableClock;
 import io.mpp.testing.marathon.TestKeys;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.eclipse.jetty.client.HttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class MarathonEventWatcherTest {
 
@@ -37,6 +44,7 @@ class MarathonEventWatcherTest {
             "{\"remoteAddress\":\"127.0.0.1\",\"eventType\":\"event_stream_attached\",\"timestamp\":\"2026-11-22T04:00:00.000Z\"}");
 
     private final List<WireMockServer> servers = new ArrayList<>();
+    private final List<ScriptedBackend> heldStreams = new ArrayList<>();
     private final List<MarathonEventWatcher> watchers = new ArrayList<>();
     private final AtomicInteger reselects = new AtomicInteger();
     private HttpClient http;
@@ -54,6 +62,7 @@ class MarathonEventWatcherTest {
         }
         http.stop();
         servers.forEach(WireMockServer::stop);
+        heldStreams.forEach(ScriptedBackend::close);
     }
 
     /** One server-sent event as Marathon writes it. */
@@ -79,6 +88,20 @@ class MarathonEventWatcherTest {
                 .withHeader("Content-Type", "text/event-stream").withBody(body)));
     }
 
+    /** A Marathon whose event stream sends these events and then stays open, as Marathon's does. */
+    private ScriptedBackend heldStream(String events) throws IOException {
+        ScriptedBackend marathon = ScriptedBackend.start().on("/v2/events", (request, out) -> {
+            // No length: the stream ends only when the connection does.
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n" + events)
+                    .getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            new CountDownLatch(1).await(); // until the backend is closed
+            return false;
+        });
+        heldStreams.add(marathon);
+        return marathon;
+    }
+
     private WireMockServer server(Extension... extensions) {
         WireMockServer server = new WireMockServer(options().port(FreePorts.next()).bindAddress("127.0.0.1")
                 .extensions(extensions));
@@ -87,10 +110,10 @@ class MarathonEventWatcherTest {
         return server;
     }
 
-    private void watch(MarathonAuth auth, WireMockServer... masters) {
+    private void watch(MarathonAuth auth, String... masters) {
         List<URI> urls = new ArrayList<>();
-        for (WireMockServer master : masters) {
-            urls.add(URI.create(master.baseUrl()));
+        for (String master : masters) {
+            urls.add(URI.create(master));
         }
         MarathonEventWatcher watcher = new MarathonEventWatcher(new MarathonClient(urls, http, auth,
                 Duration.ofSeconds(2)), Set.of("/prom"), reselects::incrementAndGet, Duration.ofSeconds(2),
@@ -104,45 +127,59 @@ class MarathonEventWatcherTest {
     }
 
     @Test
-    void eventsOfOtherAppsAndOtherKindsDoNotReselect() {
-        WireMockServer marathon = server();
-        stream(marathon, ATTACHED + statusUpdate("/other", "TASK_FAILED") + healthChanged("/prometheus", false)
-                + event("deployment_success", "{\"id\":\"d1\",\"eventType\":\"deployment_success\"}"));
-        watch(MarathonAuth.NONE, marathon);
-        // Each stream is read to its end before the next is opened: three streams means two were fully read.
-        Await.until(Duration.ofSeconds(20), "three event streams", () -> streamsOpened(marathon) >= 3);
-        assertThat(reselects.get()).isZero();
-        marathon.verify(getRequestedFor(urlPathEqualTo("/v2/events"))
-                .withHeader("Accept", WireMock.equalTo("text/event-stream"))
-                .withQueryParam("event_type", WireMock.havingExactly(MarathonEventWatcher.EVENT_TYPES.toArray(String[]::new))));
+    void eventsOfOtherAppsAndOtherKindsDoNotReselect() throws Exception {
+        // The configured app's event comes last: once it has reselected, the others have been read.
+        ScriptedBackend marathon = heldStream(ATTACHED + statusUpdate("/other", "TASK_FAILED")
+                + healthChanged("/prometheus", false)
+                + event("deployment_success", "{\"id\":\"d1\",\"eventType\":\"deployment_success\"}")
+                + statusUpdate("/prom", "TASK_RUNNING"));
+        watch(MarathonAuth.NONE, marathon.url());
+        Await.until(Duration.ofSeconds(20), "a reselect for the last event", () -> reselects.get() >= 1);
+        assertThat(reselects.get()).isEqualTo(1);
+        assertThat(marathon.received()).singleElement().satisfies(request -> {
+            assertThat(request.header("Accept")).isEqualTo("text/event-stream");
+            assertThat(request.target().substring(request.target().indexOf('?') + 1).split("&"))
+                    .containsExactlyElementsOf(MarathonEventWatcher.EVENT_TYPES.stream()
+                            .map(type -> "event_type=" + type).toList());
+        });
+    }
+
+    static Stream<String> eventsOfTheApp() {
+        return Stream.of(statusUpdate("/prom", "TASK_KILLED"), healthChanged("/prom", false),
+                event("instance_health_changed_event", "{\"instanceId\":\"prom.marathon-1\",\"runSpecId\":\"/prom\","
+                        + "\"healthy\":false,\"eventType\":\"instance_health_changed_event\"}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("eventsOfTheApp")
+    void aTaskStatusOrHealthChangeOfAConfiguredAppReselects(String event) throws Exception {
+        ScriptedBackend marathon = heldStream(ATTACHED + event);
+        watch(MarathonAuth.NONE, marathon.url());
+        Await.until(Duration.ofSeconds(20), "a reselect for the event", () -> reselects.get() >= 1);
+        // The first stream itself asks for none.
+        assertThat(reselects.get()).isEqualTo(1);
     }
 
     @Test
-    void aTaskStatusOrHealthChangeOfAConfiguredAppReselects() {
+    void eachStreamAfterTheFirstReselectsForTheEventsMissedInBetween() {
         WireMockServer marathon = server();
-        stream(marathon, ATTACHED + statusUpdate("/prom", "TASK_KILLED"));
-        watch(MarathonAuth.NONE, marathon);
-        Await.until(Duration.ofSeconds(20), "a reselect after a status update", () -> reselects.get() >= 1);
-
-        stream(marathon, ATTACHED);
-        int before = streamsOpened(marathon);
-        Await.until(Duration.ofSeconds(20), "two more streams", () -> streamsOpened(marathon) >= before + 2);
-        int quiet = reselects.get();
-        stream(marathon, ATTACHED + event("instance_health_changed_event", "{\"instanceId\":\"prom.marathon-1\","
-                + "\"runSpecId\":\"/prom\",\"healthy\":false,\"eventType\":\"instance_health_changed_event\"}"));
-        Await.until(Duration.ofSeconds(20), "a reselect after an instance health change", () -> reselects.get() > quiet);
+        stream(marathon, ATTACHED); // no event, and ended at once, as by a leader's failover
+        watch(MarathonAuth.NONE, marathon.baseUrl());
+        Await.until(Duration.ofSeconds(20), "a reselect as a new stream opens", () -> reselects.get() >= 1);
+        assertThat(streamsOpened(marathon)).isGreaterThanOrEqualTo(2);
     }
 
     @Test
-    void aFailingMasterHandsTheStreamToTheNext() {
+    void aFailingMasterHandsTheStreamToTheNext() throws Exception {
         WireMockServer first = server();
-        WireMockServer second = server();
         first.stubFor(get(urlPathEqualTo("/v2/events")).willReturn(aResponse().withStatus(503)
                 .withBody("{\"message\":\"Could not determine the current leader\"}")));
-        stream(second, ATTACHED + healthChanged("/prom", false));
-        watch(MarathonAuth.NONE, first, second);
+        ScriptedBackend second = heldStream(ATTACHED + healthChanged("/prom", false));
+        watch(MarathonAuth.NONE, first.baseUrl(), second.url());
         Await.until(Duration.ofSeconds(20), "a reselect from the second master's stream", () -> reselects.get() >= 1);
+        assertThat(reselects.get()).isEqualTo(1);
         assertThat(streamsOpened(first)).isGreaterThanOrEqualTo(1);
+        assertThat(second.received()).hasSize(1);
     }
 
     @Test
@@ -156,7 +193,8 @@ class MarathonEventWatcherTest {
         stream(marathon, ATTACHED);
         PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs8(keys),
                 login.baseUrl() + "/login"), "test", "");
-        watch(new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock), marathon);
+        watch(new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock),
+                marathon.baseUrl());
         Await.until(Duration.ofSeconds(20), "a stream with the token", () -> !marathon.findAll(
                 getRequestedFor(urlPathEqualTo("/v2/events")).withHeader("Authorization",
                         WireMock.equalTo("token=" + dcos.issuedTokens().get(0)))).isEmpty());
@@ -165,7 +203,6 @@ class MarathonEventWatcherTest {
                 && !marathon.findAll(getRequestedFor(urlPathEqualTo("/v2/events")).withHeader("Authorization",
                 WireMock.equalTo("token=" + dcos.issuedTokens().get(1)))).isEmpty());
         assertThat(dcos.rejectedByMarathon()).isGreaterThanOrEqualTo(1);
-        stream(marathon, ATTACHED + statusUpdate("/prom", "TASK_RUNNING"));
-        Await.until(Duration.ofSeconds(20), "a reselect", () -> reselects.get() >= 1);
+        Await.until(Duration.ofSeconds(20), "a reselect as the stream opens again", () -> reselects.get() >= 1);
     }
 }
