@@ -178,19 +178,23 @@ public final class FakeKubeApi implements AutoCloseable {
                 + (protocol == null ? "" : ",\"protocol\":\"" + protocol + "\"") + "}";
     }
 
-    /** An endpoint of a slice; ready null leaves the condition out. */
+    /** An endpoint of a slice, a pod of its own; ready null leaves the condition out. */
     public static String sliceEndpoint(String ip, Boolean ready) {
-        return sliceEndpoint(ip, ready, "prom-" + ip.replace('.', '-').replace(':', '-'));
+        return sliceEndpoint(ip, ready, "prom-" + ip.replace('.', '-').replace(':', '-'), UUID.randomUUID());
     }
 
-    /** An endpoint of a slice for the named pod, whose uid follows from its name. */
+    /** An endpoint of a slice for the named pod, whose uid follows from its name: the same pod in every slice. */
     public static String sliceEndpoint(String ip, Boolean ready, String pod) {
+        return sliceEndpoint(ip, ready, pod, UUID.nameUUIDFromBytes(pod.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static String sliceEndpoint(String ip, Boolean ready, String pod, UUID uid) {
         String conditions = ready == null ? "{}" : "{\"ready\":" + ready + ",\"serving\":" + ready
                 + ",\"terminating\":false}";
         return """
                 {"addresses":["%s"],"conditions":%s,"nodeName":"node-1",\
                 "targetRef":{"kind":"Pod","namespace":"monitoring","name":"%s","uid":"%s"}}"""
-                .formatted(ip, conditions, pod, UUID.nameUUIDFromBytes(pod.getBytes(StandardCharsets.UTF_8)));
+                .formatted(ip, conditions, pod, uid);
     }
 
     public static String slice(String name, String service, String resourceVersion, List<String> ports,
