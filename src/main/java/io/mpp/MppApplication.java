@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.List;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.io.ClientConnector;
 import org.slf4j.LoggerFactory;
 
 /** Wires mpp: locators -> selector -> proxy, the /mpp resources, metrics and health checks. */
@@ -94,7 +96,10 @@ public class MppApplication extends Application<MppConfiguration> {
         }
 
         SelectionFactory selection = config.getSelection();
-        HttpClient probeClient = new HttpClient();
+        // The probes reach the backends as the proxy does: over https with the proxy's trust.
+        ClientConnector probeConnector = new ClientConnector();
+        probeConnector.setSslContextFactory(config.getProxy().backendTls());
+        HttpClient probeClient = new HttpClient(new HttpClientTransportOverHTTP(probeConnector));
         probeClient.setName("mpp-probe");
         probeClient.setFollowRedirects(false);
         probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());

@@ -39,7 +39,7 @@ public final class ProxyFlags {
             option("--marathon-apps", "MPP_MARATHON_APPS", "IDS", ValueChecks.MARATHON_APP_IDS,
                     "comma list of the Marathon app IDs of the Prometheus replicas; needed with --marathon-url"),
             toggle("--insecure-certs", "-k", "MPP_INSECURE_CERTS",
-                    "do not verify TLS certificates of Marathon and the DC/OS login"),
+                    "do not verify TLS certificates of https backends, Marathon and the DC/OS login"),
             option("--marathon-principal-secret", "MPP_MARATHON_PRINCIPAL_SECRET", "JSON",
                     ValueChecks.JSON_OBJECT_OR_EMPTY,
                     "DC/OS service-account secret (its JSON text); prefer the variable, a flag shows in ps"),

@@ -9,6 +9,7 @@ import io.mpp.util.GoDurationDeserializer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.time.Duration;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** Settings of the proxy's outbound side. */
 public class ProxyFactory {
@@ -47,6 +48,10 @@ public class ProxyFactory {
     @Max(100_000)
     @JsonProperty
     private int maxConnectionsPerBackend = 256;
+
+    /** Trust any certificate and host name of https backends (MPP_INSECURE_CERTS, as the original's -k). */
+    @JsonProperty
+    private boolean insecureCerts;
 
     public Duration getConnectTimeout() {
         return connectTimeout;
@@ -101,9 +106,26 @@ public class ProxyFactory {
         return maxConnectionsPerBackend;
     }
 
+    public boolean isInsecureCerts() {
+        return insecureCerts;
+    }
+
+    /**
+     * TLS for https backends: the JVM's trust store, or any certificate and host name with {@code insecureCerts}.
+     * A new one per client, as each client starts and stops its own.
+     */
+    public SslContextFactory.Client backendTls() {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (insecureCerts) {
+            tls.setTrustAll(true);
+            tls.setEndpointIdentificationAlgorithm(null);
+        }
+        return tls;
+    }
+
     /** The proxy for every path outside {@code /mpp/}, with its own HTTP client to the backends. */
     public RoutingProxyHandler build(SelectionSource selection, Affinity affinity, ProxyMetrics metrics) {
         return new RoutingProxyHandler(selection, retryPolicy(), affinity, metrics, connectTimeout, idleTimeout,
-                maxConnectionsPerBackend);
+                maxConnectionsPerBackend, backendTls());
     }
 }

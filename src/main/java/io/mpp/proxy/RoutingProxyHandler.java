@@ -50,11 +50,14 @@ public class RoutingProxyHandler extends ProxyHandler {
     private final Duration connectTimeout;
     private final Duration idleTimeout;
     private final int maxConnectionsPerBackend;
+    private final SslContextFactory.Client backendTls;
     private AnswerWatchdog watchdog;
     private Http1Client http1;
 
+    /** @param backendTls TLS for https backends, this handler's own (its HTTP client starts and stops it) */
     public RoutingProxyHandler(SelectionSource selection, RetryPolicy policy, Affinity affinity, ProxyMetrics metrics,
-                               Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerBackend) {
+                               Duration connectTimeout, Duration idleTimeout, int maxConnectionsPerBackend,
+                               SslContextFactory.Client backendTls) {
         this.selection = selection;
         this.policy = policy;
         this.affinity = affinity;
@@ -62,6 +65,7 @@ public class RoutingProxyHandler extends ProxyHandler {
         this.connectTimeout = connectTimeout;
         this.idleTimeout = idleTimeout;
         this.maxConnectionsPerBackend = maxConnectionsPerBackend;
+        this.backendTls = backendTls;
         // The client shares the server's threads; with non-blocking listeners it rarely needs one.
         setUseServerThreadPool(true);
     }
@@ -75,7 +79,7 @@ public class RoutingProxyHandler extends ProxyHandler {
     protected HttpClient newHttpClient() {
         ClientConnector connector = new ClientConnector();
         connector.setSelectors(1);
-        connector.setSslContextFactory(new SslContextFactory.Client());
+        connector.setSslContextFactory(backendTls);
         HttpClientTransportOverHTTP transport = new HttpClientTransportOverHTTP(connector);
         transport.setInvocationType(InvocationType.NON_BLOCKING);
         return new HttpClient(transport);

@@ -24,18 +24,20 @@ public final class PrometheusProcess implements AutoCloseable {
     private final int port;
     private final List<String> extraArgs;
     private final String extraScrapeConfigs;
+    private final boolean tls;
     private Process process;
 
-    private PrometheusProcess(Path dir, int port, List<String> extraArgs, String extraScrapeConfigs) {
+    private PrometheusProcess(Path dir, int port, List<String> extraArgs, String extraScrapeConfigs, boolean tls) {
         this.dir = dir;
         this.port = port;
         this.extraArgs = extraArgs;
         this.extraScrapeConfigs = extraScrapeConfigs;
+        this.tls = tls;
     }
 
     /** Starts Prometheus with its data under {@code dir/data} and waits until it is ready. */
     public static PrometheusProcess start(Path dir, String... extraArgs) throws IOException {
-        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(extraArgs), "");
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(extraArgs), "", false);
         p.launch();
         return p;
     }
@@ -52,7 +54,25 @@ public final class PrometheusProcess implements AutoCloseable {
                     static_configs:
                       - targets: ['%s']
                 """.formatted(job, metricsPath, target);
-        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(), scrape);
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of(), scrape, false);
+        p.launch();
+        return p;
+    }
+
+    /**
+     * Starts Prometheus serving https only, with this certificate chain and key (PEM). Its own scrape of itself
+     * goes over plain http and fails, so its {@code up} is 0, which a query still answers.
+     */
+    public static PrometheusProcess startTls(Path dir, Path certPem, Path keyPem) throws IOException {
+        Files.createDirectories(dir);
+        Path web = dir.resolve("web.yml");
+        Files.writeString(web, """
+                tls_server_config:
+                  cert_file: %s
+                  key_file: %s
+                """.formatted(certPem, keyPem));
+        PrometheusProcess p = new PrometheusProcess(dir, FreePorts.next(), List.of("--web.config.file=" + web), "",
+                true);
         p.launch();
         return p;
     }
@@ -83,7 +103,7 @@ public final class PrometheusProcess implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port;
     }
 
     private void launch() throws IOException {
@@ -114,7 +134,9 @@ public final class PrometheusProcess implements AutoCloseable {
                 throw new IllegalStateException("Prometheus exited with " + process.exitValue() + ": "
                         + Files.readString(dir.resolve("prometheus.log")));
             }
-            return status("/-/ready") == 200;
+            // Over https this class's own client would need the CA: the log says when it listens.
+            return tls ? Files.readString(dir.resolve("prometheus.log")).contains("Server is ready to receive")
+                    : status("/-/ready") == 200;
         });
     }
 

@@ -1,5 +1,6 @@
 package io.mpp.testing.marathon;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -26,7 +27,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A private CA (like the DC/OS cluster CA) and a server certificate for 127.0.0.1 / localhost signed by it: the
- * CA as a PEM file for mpp, the server's key and chain as a PKCS#12 keystore for WireMock's https connector.
+ * CA as a PEM file for mpp, the server's key and chain as a PKCS#12 keystore for WireMock's https connector, and as
+ * PEM files for Prometheus's {@code tls_server_config}.
  */
 public final class TestTls {
 
@@ -34,10 +36,14 @@ public final class TestTls {
 
     private final Path caPem;
     private final Path keystore;
+    private final Path serverCertPem;
+    private final Path serverKeyPem;
 
-    private TestTls(Path caPem, Path keystore) {
+    private TestTls(Path caPem, Path keystore, Path serverCertPem, Path serverKeyPem) {
         this.caPem = caPem;
         this.keystore = keystore;
+        this.serverCertPem = serverCertPem;
+        this.serverKeyPem = serverKeyPem;
     }
 
     public static TestTls create(Path dir, String caName) throws Exception {
@@ -63,11 +69,11 @@ public final class TestTls {
 
         Files.createDirectories(dir);
         Path caPem = dir.resolve(caName + "-ca.crt");
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(caCert);
-        }
-        Files.writeString(caPem, pem.toString());
+        Files.writeString(caPem, pem(caCert));
+        Path serverCertPem = dir.resolve(caName + "-server.crt");
+        Files.writeString(serverCertPem, pem(serverCert) + pem(caCert));
+        Path serverKeyPem = dir.resolve(caName + "-server.key");
+        Files.writeString(serverKeyPem, pem(serverKeys.getPrivate()));
 
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
@@ -77,7 +83,15 @@ public final class TestTls {
         try (OutputStream out = Files.newOutputStream(keystore)) {
             store.store(out, PASSWORD.toCharArray());
         }
-        return new TestTls(caPem, keystore);
+        return new TestTls(caPem, keystore, serverCertPem, serverKeyPem);
+    }
+
+    private static String pem(Object object) throws IOException {
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+            writer.writeObject(object);
+        }
+        return pem.toString();
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
@@ -91,5 +105,14 @@ public final class TestTls {
 
     public Path keystore() {
         return keystore;
+    }
+
+    /** The server's certificate, then the CA's, in PEM. */
+    public Path serverCertPem() {
+        return serverCertPem;
+    }
+
+    public Path serverKeyPem() {
+        return serverKeyPem;
     }
 }
