@@ -69,6 +69,19 @@ class StartupFailureTest {
     }
 
     @Test
+    void aBackendCaFileThatCannotBeReadIsNamed() throws Exception {
+        Path endpoints = Files.writeString(dir.resolve("endpoints"), "https://127.0.0.1:1\n");
+        Path notPem = Files.writeString(dir.resolve("ca.crt"), "not a certificate\n");
+        Exit exit = run(Map.of("MPP_PORT", Integer.toString(FreePorts.next()),
+                "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()), "MPP_BIND_HOST", "127.0.0.1",
+                "MPP_ENDPOINTS_FILE", endpoints.toString(), "MPP_BACKEND_CA_FILE", notPem.toString()),
+                "server", "config.yml");
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("mpp: cannot start: MPP_BACKEND_CA_FILE (proxy.caFile): " + notPem
+                + " is not a PEM file of certificates").doesNotContain("\tat ");
+    }
+
+    @Test
     void noLocatorConfiguredIsExplained() throws Exception {
         Exit exit = run(Map.of("MPP_PORT", Integer.toString(FreePorts.next()),
                 "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()), "MPP_BIND_HOST", "127.0.0.1"),

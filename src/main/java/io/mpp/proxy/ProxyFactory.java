@@ -6,8 +6,10 @@ import io.dropwizard.util.DataSize;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.SelectionSource;
 import io.mpp.util.GoDurationDeserializer;
+import io.mpp.util.PemTrustStore;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -52,6 +54,10 @@ public class ProxyFactory {
     /** Trust any certificate and host name of https backends (MPP_INSECURE_CERTS, as the original's -k). */
     @JsonProperty
     private boolean insecureCerts;
+
+    /** PEM file of the CA certificate(s) that sign https backends' certificates; empty: the JVM's trust store. */
+    @JsonProperty
+    private String caFile = "";
 
     public Duration getConnectTimeout() {
         return connectTimeout;
@@ -111,14 +117,18 @@ public class ProxyFactory {
     }
 
     /**
-     * TLS for https backends: the JVM's trust store, or any certificate and host name with {@code insecureCerts}.
-     * A new one per client, as each client starts and stops its own.
+     * TLS for https backends: the JVM's trust store, the CA file's, or with {@code insecureCerts} any certificate and
+     * host name. A new one per client, as each client starts and stops its own.
+     *
+     * @throws IllegalArgumentException when the CA file cannot be used, naming the setting
      */
     public SslContextFactory.Client backendTls() {
         SslContextFactory.Client tls = new SslContextFactory.Client();
         if (insecureCerts) {
             tls.setTrustAll(true);
             tls.setEndpointIdentificationAlgorithm(null);
+        } else if (caFile != null && !caFile.isBlank()) {
+            tls.setTrustStore(PemTrustStore.load(Path.of(caFile.strip()), "MPP_BACKEND_CA_FILE (proxy.caFile)"));
         }
         return tls;
     }

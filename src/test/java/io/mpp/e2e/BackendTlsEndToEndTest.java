@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real Prometheus serving https with a certificate of a private CA, which the JVM does not trust, behind a real
- * mpp: {@code MPP_INSECURE_CERTS} (the original's {@code -k}) lets the probes and the proxy reach it; without it the
- * backend is not live, and the status page says why.
+ * mpp: {@code MPP_BACKEND_CA_FILE} with that CA, or {@code MPP_INSECURE_CERTS} (the original's {@code -k}), lets
+ * the probes and the proxy reach it; with neither the backend is not live, and the status page says why.
  */
 class BackendTlsEndToEndTest {
 
@@ -35,11 +35,12 @@ class BackendTlsEndToEndTest {
 
     @TempDir
     static Path dir;
+    private static TestTls tls;
     private static PrometheusProcess prometheus;
 
     @BeforeAll
     static void start() throws Exception {
-        TestTls tls = TestTls.create(dir.resolve("tls"), "backend");
+        tls = TestTls.create(dir.resolve("tls"), "backend");
         prometheus = PrometheusProcess.startTls(dir.resolve("prometheus"), tls.serverCertPem(), tls.serverKeyPem());
     }
 
@@ -48,11 +49,12 @@ class BackendTlsEndToEndTest {
         prometheus.close();
     }
 
-    private static MppServer mpp(boolean insecureCerts) throws Exception {
-        Path endpoints = Files.writeString(dir.resolve("endpoints-" + insecureCerts), prometheus.url() + "\n");
+    private static MppServer mpp(boolean insecureCerts, Path caFile) throws Exception {
+        Path endpoints = Files.writeString(Files.createTempFile(dir, "endpoints", ""), prometheus.url() + "\n");
         return MppServer.start(
                 ConfigOverride.config("locators[0].path", endpoints.toString()),
                 ConfigOverride.config("proxy.insecureCerts", String.valueOf(insecureCerts)),
+                ConfigOverride.config("proxy.caFile", caFile == null ? "" : caFile.toString()),
                 ConfigOverride.config("selection.interval", "500ms"));
     }
 
@@ -62,31 +64,42 @@ class BackendTlsEndToEndTest {
     }
 
     @Test
-    void withInsecureCertsTheHttpsBackendIsProbedAndProxiedTo() throws Exception {
+    void withTheCaFileTheHttpsBackendIsProbedAndProxiedTo() throws Exception {
         assertThat(prometheus.url()).startsWith("https://");
-        try (MppServer mpp = mpp(true)) {
-            Await.until(Duration.ofSeconds(30), "the https backend to be selected",
-                    () -> get(mpp.url() + "/api/v1/query?query=up").statusCode() == 200);
-            HttpResponse<String> byGet = get(mpp.url() + "/api/v1/query?query=up");
-            assertThat(byGet.body()).contains("\"status\":\"success\"");
-            assertThat(byGet.headers().firstValue("MPP.ServedBy")).hasValue(prometheus.url());
-
-            // The form-encoded POST that Grafana sends, to the same https backend.
-            HttpResponse<String> byPost = HTTP.send(HttpRequest.newBuilder(
-                            URI.create(mpp.url() + "/api/v1/query"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode("count(up)",
-                            StandardCharsets.UTF_8)))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(byPost.statusCode()).isEqualTo(200);
-            assertThat(byPost.body()).contains("\"resultType\":\"vector\"");
-            assertThat(byPost.headers().firstValue("MPP.ServedBy")).hasValue(prometheus.url());
+        try (MppServer mpp = mpp(false, tls.caPem())) {
+            assertServes(mpp);
         }
     }
 
     @Test
-    void withoutItTheCertificateIsRefusedAndTheStatusPageSaysSo() throws Exception {
-        try (MppServer mpp = mpp(false)) {
+    void withInsecureCertsTheHttpsBackendIsProbedAndProxiedTo() throws Exception {
+        try (MppServer mpp = mpp(true, null)) {
+            assertServes(mpp);
+        }
+    }
+
+    private static void assertServes(MppServer mpp) throws Exception {
+        Await.until(Duration.ofSeconds(30), "the https backend to be selected",
+                () -> get(mpp.url() + "/api/v1/query?query=up").statusCode() == 200);
+        HttpResponse<String> byGet = get(mpp.url() + "/api/v1/query?query=up");
+        assertThat(byGet.body()).contains("\"status\":\"success\"");
+        assertThat(byGet.headers().firstValue("MPP.ServedBy")).hasValue(prometheus.url());
+
+        // The form-encoded POST that Grafana sends, to the same https backend.
+        HttpResponse<String> byPost = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(mpp.url() + "/api/v1/query"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("query=" + URLEncoder.encode("count(up)",
+                        StandardCharsets.UTF_8)))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(byPost.statusCode()).isEqualTo(200);
+        assertThat(byPost.body()).contains("\"resultType\":\"vector\"");
+        assertThat(byPost.headers().firstValue("MPP.ServedBy")).hasValue(prometheus.url());
+    }
+
+    @Test
+    void withNeitherTheCertificateIsRefusedAndTheStatusPageSaysSo() throws Exception {
+        try (MppServer mpp = mpp(false, null)) {
             Await.until(Duration.ofSeconds(30), "a probe of the https backend",
                     () -> !candidate(mpp).path("error").asText().isEmpty());
             JsonNode candidate = candidate(mpp);

@@ -1,15 +1,8 @@
 package io.mpp.discovery.marathon;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.mpp.util.PemTrustStore;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -34,7 +27,7 @@ public final class TlsClients {
             tls.setTrustAll(true);
             tls.setEndpointIdentificationAlgorithm(null);
         } else if (caFile != null) {
-            tls.setTrustStore(trustStore(caFile));
+            tls.setTrustStore(PemTrustStore.load(caFile, "MPP_MARATHON_CA_FILE (caFile)"));
         }
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
@@ -57,32 +50,5 @@ public final class TlsClients {
         client.setFollowRedirects(false);
         client.setConnectTimeout(connectTimeout.toMillis());
         return client;
-    }
-
-    static KeyStore trustStore(Path caFile) {
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(caFile)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): cannot read " + caFile + " ("
-                    + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): " + caFile
-                    + " is not a PEM file of certificates (" + e.getMessage() + ")");
-        }
-        if (certificates.isEmpty()) {
-            throw new IllegalArgumentException("MPP_MARATHON_CA_FILE (caFile): " + caFile + " holds no certificate");
-        }
-        try {
-            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-            store.load(null, null);
-            int i = 0;
-            for (Certificate certificate : certificates) {
-                store.setCertificateEntry("ca-" + i++, certificate);
-            }
-            return store;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a trust store from " + caFile, e);
-        }
     }
 }
