@@ -277,8 +277,9 @@ class RetryTest {
         slow.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(2000));
         other.answerRequests(aResponse().withStatus(200).withBody(OK));
         // The client connection's idle timeout is shorter than the answer, too: the exchange timeout bounds it.
-        // The probe that the slow start asks for must succeed however loaded the machine is (a probe that timed
-        // out would rightly drop the backend and cut its answer): the default probe timeout, not a short one.
+        // The probe that the slow start asks for must succeed however loaded the machine is: one that timed out
+        // would rightly drop the backend, and move the request or, with the answer begun, cut it (seen once in CI
+        // under load with 500ms). Hence the default probe timeout, not a short one.
         startMpp(List.of(slow, other), ConfigOverride.config("proxy.headersTimeout", "200ms"),
                 ConfigOverride.config("selection.probeTimeout", "2s"),
                 ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "1s"));
