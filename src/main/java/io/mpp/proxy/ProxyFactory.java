@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.dropwizard.util.DataSize;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.SelectionSource;
+import io.mpp.util.ClientTls;
 import io.mpp.util.GoDurationDeserializer;
-import io.mpp.util.PemTrustStore;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
@@ -112,10 +112,6 @@ public class ProxyFactory {
         return maxConnectionsPerBackend;
     }
 
-    public boolean isInsecureCerts() {
-        return insecureCerts;
-    }
-
     /**
      * TLS for https backends: the JVM's trust store, the CA file's, or with {@code insecureCerts} any certificate and
      * host name. A new one per client, as each client starts and stops its own.
@@ -123,14 +119,8 @@ public class ProxyFactory {
      * @throws IllegalArgumentException when the CA file cannot be used, naming the setting
      */
     public SslContextFactory.Client backendTls() {
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        if (insecureCerts) {
-            tls.setTrustAll(true);
-            tls.setEndpointIdentificationAlgorithm(null);
-        } else if (caFile != null && !caFile.isBlank()) {
-            tls.setTrustStore(PemTrustStore.load(Path.of(caFile.strip()), "MPP_BACKEND_CA_FILE (proxy.caFile)"));
-        }
-        return tls;
+        return ClientTls.trusting(insecureCerts, caFile == null || caFile.isBlank() ? null : Path.of(caFile.strip()),
+                "MPP_BACKEND_CA_FILE (proxy.caFile)");
     }
 
     /** The proxy for every path outside {@code /mpp/}, with its own HTTP client to the backends. */

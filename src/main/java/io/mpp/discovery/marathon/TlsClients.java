@@ -1,13 +1,12 @@
 package io.mpp.discovery.marathon;
 
-import io.mpp.util.PemTrustStore;
+import io.mpp.util.ClientTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.io.ClientConnector;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Jetty HTTP clients for Marathon and DC/OS: connect timeout, and TLS trusting a given CA file or anything. */
@@ -22,15 +21,8 @@ public final class TlsClients {
      * @throws IllegalArgumentException when the CA file cannot be read, naming the file and the setting
      */
     public static HttpClient create(String name, boolean insecure, Path caFile, Duration connectTimeout) {
-        SslContextFactory.Client tls = new SslContextFactory.Client();
-        if (insecure) {
-            tls.setTrustAll(true);
-            tls.setEndpointIdentificationAlgorithm(null);
-        } else if (caFile != null) {
-            tls.setTrustStore(PemTrustStore.load(caFile, "MPP_MARATHON_CA_FILE (caFile)"));
-        }
         ClientConnector connector = new ClientConnector();
-        connector.setSslContextFactory(tls);
+        connector.setSslContextFactory(ClientTls.trusting(insecure, caFile, "MPP_MARATHON_CA_FILE (caFile)"));
         connector.setConnectTimeout(connectTimeout);
         HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector)) {
             @Override

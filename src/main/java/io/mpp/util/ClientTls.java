@@ -9,18 +9,34 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.util.Collection;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
-/** A trust store made of the CA certificates in a PEM file, for TLS clients that trust a private CA. */
-public final class PemTrustStore {
+/** The TLS side of mpp's HTTP clients (to Marathon, to the backends): which certificates they trust. */
+public final class ClientTls {
 
-    private PemTrustStore() {
+    private ClientTls() {
     }
 
     /**
-     * @param setting names the setting in messages, e.g. {@code MPP_MARATHON_CA_FILE (caFile)}
-     * @throws IllegalArgumentException when the file cannot be read or holds no certificate, naming the setting
+     * A client's TLS: the JVM's trust store, the CA certificates of a PEM file, or any certificate and host name.
+     *
+     * @param insecure trust any certificate and host name ({@code MPP_INSECURE_CERTS})
+     * @param caFile   PEM file of the CA certificate(s) to trust instead of the JVM's; null for the JVM's
+     * @param setting  names the CA file's setting in messages, e.g. {@code MPP_MARATHON_CA_FILE (caFile)}
+     * @throws IllegalArgumentException when the CA file cannot be read or holds no certificate, naming the setting
      */
-    public static KeyStore load(Path caFile, String setting) {
+    public static SslContextFactory.Client trusting(boolean insecure, Path caFile, String setting) {
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        if (insecure) {
+            tls.setTrustAll(true);
+            tls.setEndpointIdentificationAlgorithm(null);
+        } else if (caFile != null) {
+            tls.setTrustStore(trustStore(caFile, setting));
+        }
+        return tls;
+    }
+
+    private static KeyStore trustStore(Path caFile, String setting) {
         Collection<? extends Certificate> certificates;
         try (InputStream in = Files.newInputStream(caFile)) {
             certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
