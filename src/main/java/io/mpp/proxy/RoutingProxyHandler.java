@@ -100,8 +100,8 @@ public class RoutingProxyHandler extends ProxyHandler {
     protected void doStart() throws Exception {
         watchdog = new AnswerWatchdog(policy.headersTimeout());
         if (http1 == null) {
-            http1 = new Http1Client(ProxyConnector.of(getServer()), getServer().getThreadPool(), connectTimeout, idleTimeout,
-                    maxConnectionsPerBackend);
+            http1 = new Http1Client(ProxyConnector.of(getServer()), getServer().getThreadPool(), connectTimeout,
+                    idleTimeout, maxConnectionsPerBackend);
             addBean(http1, true);
         }
         super.doStart();
