@@ -43,6 +43,8 @@ class UniversePackageTest {
             Map.entry("locators.marathon-apps", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
             Map.entry("locators.marathon-auth-endpoint", "https://leader.mesos/acs/api/v1/auth/login"),
             Map.entry("locators.insecure-certs", true),
+            Map.entry("locators.marathon-ca-file", "/mnt/mesos/sandbox/.ssl/ca-bundle.crt"),
+            Map.entry("locators.backend-ca-file", "/mnt/mesos/sandbox/prometheus-ca.pem"),
             Map.entry("locators.endpoints-file", "/mnt/mesos/sandbox/endpoints"),
             Map.entry("locators.kubernetes.enabled", true),
             Map.entry("locators.kubernetes.kubeconfig", "/mnt/mesos/sandbox/kubeconfig"),
@@ -162,6 +164,8 @@ class UniversePackageTest {
         assertThat(env.has("MPP_ENDPOINTS_FILE")).isFalse();
         assertThat(env.has("MPP_KUBE_NAMESPACE")).isFalse();
         assertThat(env.has("MPP_MARATHON_AUTH_ENDPOINT")).isFalse();
+        assertThat(env.has("MPP_MARATHON_CA_FILE")).isFalse();
+        assertThat(env.has("MPP_BACKEND_CA_FILE")).isFalse();
         assertThat(app.path("taskKillGracePeriodSeconds").asInt()).isEqualTo(20);
     }
 
@@ -190,6 +194,8 @@ class UniversePackageTest {
                 Map.entry("MPP_MARATHON_APPS", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
                 Map.entry("MPP_MARATHON_AUTH_ENDPOINT", "https://leader.mesos/acs/api/v1/auth/login"),
                 Map.entry("MPP_INSECURE_CERTS", "true"),
+                Map.entry("MPP_MARATHON_CA_FILE", "/mnt/mesos/sandbox/.ssl/ca-bundle.crt"),
+                Map.entry("MPP_BACKEND_CA_FILE", "/mnt/mesos/sandbox/prometheus-ca.pem"),
                 Map.entry("MPP_ENDPOINTS_FILE", "/mnt/mesos/sandbox/endpoints"),
                 Map.entry("MPP_KUBECONFIG", "/mnt/mesos/sandbox/kubeconfig"),
                 Map.entry("MPP_KUBE_NAMESPACE", "monitoring"),
@@ -217,7 +223,10 @@ class UniversePackageTest {
                 Arguments.of(Map.of("service.secret-name", "mpp/sa")),
                 Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key")),
                 Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "locators.marathon-url", "")),
-                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "service.secret-name", "mpp/sa")));
+                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "service.secret-name", "mpp/sa")),
+                Arguments.of(Map.of("locators.marathon-ca-file", "/ca.pem")),
+                Arguments.of(Map.of("locators.backend-ca-file", "/ca.pem")),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.backend-ca-file", "/ca.pem")));
     }
 
     @ParameterizedTest
@@ -230,6 +239,18 @@ class UniversePackageTest {
         assertThat(secrets.has("affinityKey")).isEqualTo(overrides.containsKey("routing.affinity-key-secret"));
         assertThat(secrets.isMissingNode()).isEqualTo(!overrides.containsKey("service.secret-name")
                 && !overrides.containsKey("routing.affinity-key-secret"));
+    }
+
+    @Test
+    void theMarathonCaFileIsSetOnlyWithMarathonAndTheBackendsOneEitherWay() {
+        Map<String, Object> both = Map.of("locators.marathon-ca-file", "/m.pem", "locators.backend-ca-file", "/b.pem");
+        Map<String, String> withMarathon = env(UniversePackage.render(UniversePackage.options(both)));
+        Map<String, Object> noMarathon = new java.util.HashMap<>(both);
+        noMarathon.put("locators.marathon-url", "");
+        Map<String, String> without = env(UniversePackage.render(UniversePackage.options(noMarathon)));
+        assertThat(withMarathon).containsEntry("MPP_MARATHON_CA_FILE", "/m.pem")
+                .containsEntry("MPP_BACKEND_CA_FILE", "/b.pem");
+        assertThat(without).doesNotContainKey("MPP_MARATHON_CA_FILE").containsEntry("MPP_BACKEND_CA_FILE", "/b.pem");
     }
 
     @Test
