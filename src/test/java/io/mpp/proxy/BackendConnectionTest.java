@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * mpp's own connections to plain-http backends, against a backend scripted byte by byte: the HTTP/1.1 answers a
  * proxy must read right (interim, chunked, ended by closing, HEAD), connection reuse and its races, the pool's bound,
- * broken and invalid answers, and the exchange timeout.
+ * broken and invalid answers, the exchange timeout, and an answer whose backend leaves the selection meanwhile.
  */
 class BackendConnectionTest {
 
@@ -277,6 +277,41 @@ class BackendConnectionTest {
         MppServer mpp = mpp(backend, ConfigOverride.config("proxy.responseTimeout", "1s"));
 
         assertThatThrownBy(() -> get(mpp, "/stall")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anAnswerUnderWayFinishesWhenItsBackendLeavesTheSelection() throws Exception {
+        CountDownLatch rest = new CountDownLatch(1);
+        String first = "a".repeat(20_000);
+        String second = "b".repeat(20_000);
+        ScriptedBackend leaving = backend().on("/stream", (request, out) -> {
+            out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(first.length()) + "\r\n" + first + "\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            rest.await(30, TimeUnit.SECONDS);
+            out.write((Integer.toHexString(second.length()) + "\r\n" + second + "\r\n0\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            return true;
+        });
+        ScriptedBackend staying = backend();
+        MppServer mpp = mpp(leaving, ConfigOverride.config("selection.interval", "200ms"));
+        HttpResponse<InputStream> answer = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/stream"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(answer.statusCode()).isEqualTo(200);
+        byte[] begun = answer.body().readNBytes(first.length());
+
+        // The endpoints file now names only the other backend: the next selection drops the answering one.
+        Files.writeString(dir.resolve("endpoints"), staying.url() + "\n");
+        Await.until(Duration.ofSeconds(20), "the selection to leave the answering backend", () -> staying.url()
+                .equals(get(mpp, "/api/v1/query?query=up").headers().firstValue("MPP.ServedBy").orElse(null)));
+        rest.countDown();
+
+        try (InputStream body = answer.body()) {
+            assertThat(new String(begun, StandardCharsets.ISO_8859_1) + new String(body.readAllBytes(),
+                    StandardCharsets.ISO_8859_1)).isEqualTo(first + second);
+        }
+        assertThat(answer.headers().firstValue("MPP.ServedBy")).contains(leaving.url());
     }
 
     private static String raw(MppServer mpp, String request) throws IOException {
