@@ -46,6 +46,7 @@ public final class ScriptedBackend implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final List<Integer> closedByPeer = new CopyOnWriteArrayList<>();
 
     private ScriptedBackend(ServerSocket server) {
         this.server = server;
@@ -73,6 +74,11 @@ public final class ScriptedBackend implements AutoCloseable {
                 .getBytes(StandardCharsets.ISO_8859_1);
     }
 
+    /** The numbers of the connections that the peer (mpp) closed or broke, in order. */
+    public List<Integer> closedByPeer() {
+        return List.copyOf(closedByPeer);
+    }
+
     /** Requests to paths other than the probe's, in order. */
     public List<Received> received() {
         return List.copyOf(received);
@@ -98,6 +104,7 @@ public final class ScriptedBackend implements AutoCloseable {
             while (true) {
                 Received request = read(in, number);
                 if (request == null) {
+                    closedByPeer.add(number);
                     return;
                 }
                 String path = request.target().split("\\?", 2)[0];
@@ -116,8 +123,11 @@ public final class ScriptedBackend implements AutoCloseable {
                     return;
                 }
             }
-        } catch (IOException | InterruptedException e) {
-            // the peer went away, or the backend closes
+        } catch (IOException e) {
+            // The peer went away, or the backend closes.
+            closedByPeer.add(number);
+        } catch (InterruptedException e) {
+            // the backend closes
         }
     }
 

@@ -32,7 +32,8 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * client's next request on another: every answer ends with a wake-up of the server's selector from the client's
  * thread. Sharing the selectors saves that, and the CPU of a second selector loop: 6-25 us of CPU per small query
  * on 2 cores (docs/benchmarks.md). Backend connections are not server connections: they are left out of the
- * connector's connection count, and their idle timeout is the client's.
+ * connector's connection count, and their idle timeout is the client's. Client connections notice a client that
+ * leaves while its request is at the backend ({@link ClientEndPoint}).
  */
 public final class ProxyConnector extends ServerConnector implements Dialer {
 
@@ -88,7 +89,7 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
 
     @Override
     protected SocketChannelEndPoint newEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key) {
-        SocketChannelEndPoint endPoint = new KeptReadEndPoint(channel, selector, key, getScheduler());
+        SocketChannelEndPoint endPoint = new ClientEndPoint(channel, selector, key, getScheduler(), getExecutor());
         endPoint.setIdleTimeout(getIdleTimeout());
         return endPoint;
     }
@@ -106,7 +107,7 @@ public final class ProxyConnector extends ServerConnector implements Dialer {
      * selector's thread before the selector looks at the channel again; read on another thread, the channel could
      * wake the selector until that thread has read it.
      */
-    private static class KeptReadEndPoint extends SocketChannelEndPoint {
+    static class KeptReadEndPoint extends SocketChannelEndPoint {
         KeptReadEndPoint(SocketChannel channel, ManagedSelector selector, SelectionKey key, Scheduler scheduler) {
             super(channel, selector, key, scheduler);
         }
