@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A client that goes away in the middle of a large answer, or stops reading it: mpp gives the backend connection
- * up, so the pool's place is free for the next request (one connection per backend here, so a connection kept
- * would stall every later request), and it never holds more of the answer than the client has taken.
+ * A client that goes away before its answer starts or in the middle of a large one, or stops reading it: mpp gives
+ * the backend connection up, so the pool's place is free for the next request (one connection per backend here, so
+ * a connection kept would stall every later request), and it never holds more of the answer than the client took.
  */
 class DepartingClientTest {
 
@@ -138,7 +138,7 @@ class DepartingClientTest {
             Await.until(Duration.ofSeconds(10), "the request at the backend", () -> backend.received().size() == 1);
         }
 
-        // Prometheus stops a query whose connection closes: a client's departure reaches it.
+        // Unless mpp looks at the client's connection meanwhile, this lasts until the exchange timeout (2 minutes).
         int waiting = backend.received().get(0).connection();
         Await.until(Duration.ofSeconds(10), "mpp to close the connection the request waited on",
                 () -> backend.closedByPeer().contains(waiting));

@@ -17,10 +17,10 @@ import org.eclipse.jetty.util.thread.Scheduler;
  * A client's connection, whose close is noticed while its request is being answered.
  *
  * <p>Jetty's HTTP/1.1 connection does not read while a request is handled, so a client that goes away (Grafana
- * cancelling a query it no longer shows) is noticed only when the answer is written: until then the backend goes on
- * with the query and its connection stays taken. Prometheus stops a query whose connection closes, and nginx closes
- * the upstream connection of a client that left; this endpoint tells Jetty, as HTTP/2 does with a reset stream
- * (a remote failure of the request), and the exchange then closes its backend connection.
+ * cancelling a query it no longer shows) is noticed only when the answer is written: until then the exchange, its
+ * backend connection and the client's socket stay taken, up to the exchange timeout. nginx closes the upstream
+ * connection of a client that left; so does mpp: this endpoint tells Jetty, as HTTP/2 does with a reset stream (a
+ * remote failure of the request), and the exchange then closes its backend connection.
  *
  * <p>Java cannot peek at a socket, so telling a close from a pipelined request takes a read: bytes read that way
  * are kept and handed to the connection's next fill. That read happens only when the selector reports the channel
