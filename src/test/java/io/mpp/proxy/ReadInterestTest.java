@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dropwizard.testing.ConfigOverride;
 import io.mpp.proxy.http1.ProxyConnector;
+import io.mpp.testing.Await;
 import io.mpp.testing.HoldingBackend;
 import io.mpp.testing.MppServer;
+import io.mpp.testing.ScriptedBackend;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -15,9 +17,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.io.ManagedSelector;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
@@ -64,6 +69,48 @@ class ReadInterestTest {
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("released");
                 // The backend answers "fast" to every path but /hold.
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("fast");
+            }
+        }
+    }
+
+    @Test
+    void aLargerRequestSentWhileTheLastIsAnsweredArrivesWholeAndInOrder() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (ScriptedBackend backend = ScriptedBackend.start()) {
+            backend.on("/hold", (request, out) -> {
+                release.await(30, TimeUnit.SECONDS);
+                out.write(ScriptedBackend.ok("released"));
+                return true;
+            }).on("/echo", (request, out) -> {
+                out.write(ScriptedBackend.ok(new String(request.body(), StandardCharsets.ISO_8859_1)));
+                return true;
+            });
+            Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
+            try (MppServer mpp = MppServer.start(
+                    ConfigOverride.config("locators[0].path", endpoints.toString()),
+                    ConfigOverride.config("selection.interval", "1h"));
+                 Socket socket = new Socket("127.0.0.1", URI.create(mpp.url()).getPort())) {
+                socket.setSoTimeout(30_000);
+                OutputStream out = socket.getOutputStream();
+                out.write(get("/hold", false));
+                Await.until(Duration.ofSeconds(30), "the first request at the backend",
+                        () -> backend.received().size() == 1);
+
+                // More than mpp reads while it looks at a connection whose request is at the backend (4 KiB): the
+                // part it read comes first, then the rest from the socket.
+                StringBuilder form = new StringBuilder("q=");
+                for (int i = 0; form.length() < 20_000; i++) {
+                    form.append(i).append(',');
+                }
+                out.write(("POST /echo HTTP/1.1\r\nHost: mpp\r\nContent-Type: application/x-www-form-urlencoded"
+                        + "\r\nContent-Length: " + form.length() + "\r\n\r\n" + form)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                release.countDown();
+
+                InputStream in = socket.getInputStream();
+                assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("released");
+                assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + form);
             }
         }
     }

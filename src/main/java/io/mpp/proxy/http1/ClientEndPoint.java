@@ -71,13 +71,15 @@ final class ClientEndPoint extends ProxyConnector.KeptReadEndPoint {
         int filled;
         try {
             filled = super.fill(buffer); // -1 also for a reset connection
+            if (filled > 0) {
+                early = buffer; // before the next fill may read the channel: these bytes come first
+            }
         } catch (IOException e) {
-            filled = -1; // Jetty's endpoint reports none, but may
+            filled = -1; // declared, though Jetty's endpoint turns a failed read into -1 itself
         } finally {
             reading.set(false);
         }
         if (filled > 0) {
-            early = buffer;
             return null;
         }
         if (filled == 0) {
