@@ -58,12 +58,11 @@ class BackendConnectionTest {
     }
 
     private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
-        Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
         List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("locators[0].path", endpoints.toString()),
                 ConfigOverride.config("selection.routingStrategy", "random")));
         all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.start(all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
+                all.toArray(ConfigOverride[]::new));
         open.add(mpp);
         return mpp;
     }

@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,13 +70,12 @@ class DepartingClientTest {
     }
 
     private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
-        Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
         List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("locators[0].path", endpoints.toString()),
                 ConfigOverride.config("selection.routingStrategy", "random"),
                 ConfigOverride.config("proxy.maxConnectionsPerBackend", "1")));
         all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.start(all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
+                all.toArray(ConfigOverride[]::new));
         open.add(mpp);
         return mpp;
     }

@@ -10,6 +10,7 @@ import io.mpp.testing.Await;
 import io.mpp.testing.HoldingBackend;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.ScriptedBackend;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -18,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -40,12 +40,8 @@ class ReadInterestTest {
     @Test
     void aRequestSentWhileTheLastIsAnsweredWaitsItsTurnWithoutKeepingTheSelectorBusy() throws Exception {
         try (HoldingBackend backend = HoldingBackend.start()) {
-            Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
-            try (MppServer mpp = MppServer.start(
-                    ConfigOverride.config("locators[0].path", endpoints.toString()),
-                    ConfigOverride.config("selection.interval", "1h"));
-                 Socket socket = new Socket("127.0.0.1", URI.create(mpp.url()).getPort())) {
-                socket.setSoTimeout(30_000);
+            try (MppServer mpp = mppInFrontOf(backend.url());
+                 Socket socket = connect(mpp)) {
                 OutputStream out = socket.getOutputStream();
                 InputStream in = socket.getInputStream();
                 out.write(get("/hold", false));
@@ -85,12 +81,8 @@ class ReadInterestTest {
                 out.write(ScriptedBackend.ok(new String(request.body(), StandardCharsets.ISO_8859_1)));
                 return true;
             });
-            Path endpoints = Files.writeString(dir.resolve("endpoints"), backend.url() + "\n");
-            try (MppServer mpp = MppServer.start(
-                    ConfigOverride.config("locators[0].path", endpoints.toString()),
-                    ConfigOverride.config("selection.interval", "1h"));
-                 Socket socket = new Socket("127.0.0.1", URI.create(mpp.url()).getPort())) {
-                socket.setSoTimeout(30_000);
+            try (MppServer mpp = mppInFrontOf(backend.url());
+                 Socket socket = connect(mpp)) {
                 OutputStream out = socket.getOutputStream();
                 out.write(get("/hold", false));
                 Await.until(Duration.ofSeconds(30), "the first request at the backend",
@@ -113,6 +105,17 @@ class ReadInterestTest {
                 assertThat(readAnswer(in)).startsWith("HTTP/1.1 200").endsWith("\r\n\r\n" + form);
             }
         }
+    }
+
+    private MppServer mppInFrontOf(String backendUrl) throws Exception {
+        return MppServer.inFrontOf(dir.resolve("endpoints"), backendUrl,
+                ConfigOverride.config("selection.interval", "1h"));
+    }
+
+    private static Socket connect(MppServer mpp) throws IOException {
+        Socket socket = new Socket("127.0.0.1", URI.create(mpp.url()).getPort());
+        socket.setSoTimeout(30_000);
+        return socket;
     }
 
     /** How often the application connector's selectors have selected. */

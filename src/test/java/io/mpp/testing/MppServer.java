@@ -4,6 +4,7 @@ import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.mpp.MppApplication;
 import io.mpp.MppConfiguration;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +19,16 @@ public final class MppServer implements AutoCloseable {
 
     private MppServer(DropwizardAppExtension<MppConfiguration> app) {
         this.app = app;
+    }
+
+    /** mpp in front of one backend, named in the endpoints file {@code endpoints}, which is (re)written. */
+    public static MppServer inFrontOf(Path endpoints, String backendUrl, ConfigOverride... overrides)
+            throws Exception {
+        Files.writeString(endpoints, backendUrl + "\n");
+        List<ConfigOverride> all = new ArrayList<>(List.of(
+                ConfigOverride.config("locators[0].path", endpoints.toString())));
+        all.addAll(List.of(overrides));
+        return start(all.toArray(ConfigOverride[]::new));
     }
 
     public static MppServer start(ConfigOverride... overrides) throws Exception {
