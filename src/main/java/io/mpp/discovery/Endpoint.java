@@ -1,9 +1,9 @@
 package io.mpp.discovery;
 
+import io.mpp.util.MaskedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /**
  * A Prometheus backend found by a locator.
@@ -13,8 +13,6 @@ import java.util.regex.Pattern;
  * @param locator name of the locator that found it, for the status page and logs
  */
 public record Endpoint(String url, String locator) {
-
-    private static final Pattern USER_INFO = Pattern.compile("//[^/@]*@");
 
     public Endpoint {
         if (url == null || url.isEmpty()) {
@@ -29,7 +27,7 @@ public record Endpoint(String url, String locator) {
      */
     public static Endpoint parse(String text, String locator) {
         // Error messages quote the text, never its credentials.
-        String trimmed = USER_INFO.matcher(text.trim()).replaceFirst("//***@");
+        String trimmed = MaskedUrl.of(text.trim());
         URI uri;
         try {
             uri = new URI(text.trim());
@@ -40,13 +38,17 @@ public record Endpoint(String url, String locator) {
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
             throw new IllegalArgumentException("'" + trimmed + "' is not an http(s) URL (expected e.g. http://host:9090)");
         }
-        if (uri.getHost() == null || uri.getHost().isEmpty()) {
-            throw new IllegalArgumentException("'" + trimmed + "' has no host");
-        }
-        if (uri.getRawUserInfo() != null) {
+        if (uri.getRawUserInfo() != null || (uri.getHost() == null && !trimmed.equals(text.trim()))) {
             // Credentials would show up on the status page and in the MPP.ServedBy header.
             throw new IllegalArgumentException("'" + trimmed + "' carries credentials; they are not supported in"
                     + " endpoint URLs");
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            throw new IllegalArgumentException("'" + trimmed + "' has no valid host (a host name holds letters, digits,"
+                    + " '-' and '.'; an IPv6 address goes in brackets)");
+        }
+        if (uri.getPort() == 0 || uri.getPort() > 65535) {
+            throw new IllegalArgumentException("'" + trimmed + "' has port " + uri.getPort() + "; a port is 1-65535");
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
             throw new IllegalArgumentException("'" + trimmed + "' has a query or fragment; give the base URL only");

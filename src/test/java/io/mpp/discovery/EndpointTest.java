@@ -3,6 +3,7 @@ package io.mpp.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EndpointTest {
@@ -29,5 +30,27 @@ class EndpointTest {
         assertThatThrownBy(() -> Endpoint.parse("http://user:pw@h:9090", "t")).hasMessageContaining("credentials");
         assertThatThrownBy(() -> Endpoint.parse("http://h:9090/?x=1", "t")).hasMessageContaining("query");
         assertThatThrownBy(() -> Endpoint.parse("http://h 1:9090", "t")).hasMessageContaining("not a URL");
+    }
+
+    @Test
+    void credentialsAreRefusedAndNeverQuotedHoweverTheyAreWritten() {
+        for (String url : List.of("http://admin:s3cret@h:9090", "http://admin:s3/cret@h:9090",
+                "http://admin:s3@cret@h:9090", "http://admin@h:9090/prom")) {
+            assertThatThrownBy(() -> Endpoint.parse(url, "t"))
+                    .hasMessageContaining("carries credentials")
+                    .hasMessageStartingWith("'http://***@h:9090")
+                    .hasMessageNotContaining("admin").hasMessageNotContaining("cret");
+        }
+        assertThat(Endpoint.parse("http://h:9090/user@prom", "t").url()).as("an @ in the path is no credential")
+                .isEqualTo("http://h:9090/user@prom");
+    }
+
+    @Test
+    void aPortOutsideItsRangeOrAHostThatIsNoHostNameIsNamed() {
+        assertThatThrownBy(() -> Endpoint.parse("http://h:99999", "t")).hasMessage("'http://h:99999' has port 99999;"
+                + " a port is 1-65535");
+        assertThatThrownBy(() -> Endpoint.parse("http://h:0/", "t")).hasMessageContaining("has port 0;");
+        assertThatThrownBy(() -> Endpoint.parse("http://prom_1:9090", "t"))
+                .hasMessageStartingWith("'http://prom_1:9090' has no valid host (a host name holds letters, digits");
     }
 }

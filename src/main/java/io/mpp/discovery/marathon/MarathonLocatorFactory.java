@@ -11,6 +11,7 @@ import io.mpp.discovery.marathon.dcos.DcosLogin;
 import io.mpp.discovery.marathon.dcos.DcosLoginHealthCheck;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.util.GoDurationDeserializer;
+import io.mpp.util.MaskedUrl;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -153,10 +154,16 @@ public class MarathonLocatorFactory implements LocatorFactory {
             } catch (IllegalArgumentException e) {
                 uri = null;
             }
+            String shown = MaskedUrl.of(value);
+            if (!shown.equals(value) && (uri == null || uri.getHost() == null || uri.getRawUserInfo() != null)) {
+                // They would be logged and shown on the status page with the URL.
+                throw new IllegalArgumentException("MPP_MARATHON_URL (urls): '" + shown + "' carries credentials;"
+                        + " mpp logs in to DC/OS with a service account instead (docs/marathon.md)");
+            }
             String scheme = uri == null || uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
             if (uri == null || !(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
                     || uri.getRawQuery() != null || uri.getRawFragment() != null) {
-                throw new IllegalArgumentException("MPP_MARATHON_URL (urls): '" + value + "' is not a Marathon base URL"
+                throw new IllegalArgumentException("MPP_MARATHON_URL (urls): '" + shown + "' is not a Marathon base URL"
                         + " such as http://marathon.mesos:8080 or https://leader.mesos/service/marathon");
             }
             masters.add(uri);

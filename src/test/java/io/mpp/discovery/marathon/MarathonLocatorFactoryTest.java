@@ -17,6 +17,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.text.StringSubstitutor;
 import org.apache.commons.text.lookup.StringLookupFactory;
@@ -118,6 +119,12 @@ class MarathonLocatorFactoryTest {
                 .hasMessageContaining("MPP_MARATHON_URL (urls): 'marathon.mesos:8080' is not a Marathon base URL");
         assertThatThrownBy(() -> MarathonLocatorFactory.masters(" , "))
                 .hasMessageContaining("MPP_MARATHON_URL (urls) lists no URL");
+        for (String withPassword : List.of("http://ops:pa55@m:8080", "http://ops:pa/55@m:8080", "http://o:p@55@m")) {
+            assertThatThrownBy(() -> MarathonLocatorFactory.masters("http://m2:8080," + withPassword))
+                    .hasMessageContaining("MPP_MARATHON_URL (urls): 'http://***@m")
+                    .hasMessageContaining("carries credentials")
+                    .hasMessageNotContaining("55").hasMessageNotContaining("ops");
+        }
         assertThatThrownBy(() -> marathon(Map.of("MPP_MARATHON_URL", "http://m:8080", "MPP_MARATHON_APPS", "/p",
                 "MPP_MARATHON_PORT", "web port")).build(null, () -> { }))
                 .hasMessageContaining("MPP_MARATHON_PORT");
