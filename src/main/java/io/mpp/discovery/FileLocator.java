@@ -1,6 +1,10 @@
 package io.mpp.discovery;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,11 +18,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one backend URL per line from a file, re-read at every selection. Blank lines and {@code #} comments are
- * ignored; a line that is not an http(s) URL is reported with its line number and skipped.
+ * ignored; a line that is not an http(s) URL is reported with its line number and skipped. The file is UTF-8 (a
+ * byte-order mark is ignored); a line that is not is reported and skipped like any other bad line.
  */
 public final class FileLocator implements Locator {
 
     private static final Logger LOG = LoggerFactory.getLogger(FileLocator.class);
+
+    /** Far more than any set of replicas needs; a bound keeps a wrong path (a log, a device) off the heap. */
+    static final int MAX_BYTES = 1 << 20;
 
     private final Path path;
     private final String name;
@@ -39,7 +47,7 @@ public final class FileLocator implements Locator {
     public List<Endpoint> locate() throws DiscoveryException {
         List<String> lines;
         try {
-            lines = Files.readAllLines(path, StandardCharsets.UTF_8);
+            lines = read(path);
         } catch (IOException e) {
             throw new DiscoveryException("cannot read endpoints file " + path + ": " + describe(e), e);
         }
@@ -63,6 +71,10 @@ public final class FileLocator implements Locator {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
+            if (line.indexOf(NOT_UTF_8) >= 0) {
+                problems.add(fileName + ":" + (i + 1) + ": skipped: the line is not UTF-8 text");
+                continue;
+            }
             try {
                 Endpoint endpoint = Endpoint.parse(line, locator);
                 endpoints.putIfAbsent(endpoint.url(), endpoint);
@@ -73,8 +85,42 @@ public final class FileLocator implements Locator {
         return new Parsed(List.copyOf(endpoints.values()), List.copyOf(problems));
     }
 
+    /** Stands for bytes that are not UTF-8; such a line is reported, not read as a URL. */
+    private static final char NOT_UTF_8 = '\uFFFD';
+
+    static List<String> read(Path path) throws IOException {
+        if (Files.exists(path) && !Files.isRegularFile(path)) {
+            // A FIFO would block the selection until a writer comes, a device would never end.
+            throw new IOException("not a regular file");
+        }
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new IOException("larger than " + (MAX_BYTES >> 20) + " MiB; is it the endpoints file?");
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
+                    .replaceWith(String.valueOf(NOT_UTF_8))
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(e); // cannot happen: bad input is replaced
+        }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // the byte-order mark some Windows editors write; invisible in a log line
+        }
+        return text.lines().toList();
+    }
+
     private static String describe(IOException e) {
         String kind = e.getClass().getSimpleName();
+        if (e.getClass() == IOException.class && e.getMessage() != null) {
+            return e.getMessage(); // one of ours, which says what is wrong
+        }
         return e.getMessage() == null ? kind : kind + " " + e.getMessage();
     }
 }

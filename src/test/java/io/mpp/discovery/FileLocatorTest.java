@@ -2,11 +2,15 @@ package io.mpp.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.codahale.metrics.health.HealthCheck;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,6 +114,44 @@ class FileLocatorTest {
     void aFileThatIsADirectoryIsReportedNotACrash() {
         assertThatThrownBy(() -> new FileLocator(dir).locate())
                 .isInstanceOf(DiscoveryException.class)
-                .hasMessageContaining(dir.toString());
+                .hasMessage("cannot read endpoints file " + dir + ": not a regular file");
+    }
+
+    @Test
+    void aByteOrderMarkIsIgnoredAndALineThatIsNotUtf8IsSkippedWithItsNumber() throws Exception {
+        Path file = dir.resolve("endpoints");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        bytes.write(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}); // what Notepad writes first
+        bytes.write("http://a:9090\r\n# caf".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xE9); // Latin-1, in a comment: ignored like the rest of it
+        bytes.write("\r\nhttp://b".getBytes(StandardCharsets.US_ASCII));
+        bytes.write(0xE9); // Latin-1, in a URL
+        bytes.write(":9090\nhttp://c:9090\n".getBytes(StandardCharsets.US_ASCII));
+        Files.write(file, bytes.toByteArray());
+
+        assertThat(urls(new FileLocator(file).locate())).containsExactly("http://a:9090", "http://c:9090");
+        FileLocator.Parsed parsed = FileLocator.parse("eps", FileLocator.read(file), "f");
+        assertThat(parsed.problems()).containsExactly("eps:3: skipped: the line is not UTF-8 text");
+    }
+
+    @Test
+    void aFifoIsRefusedInsteadOfBlockingTheSelection() throws Exception {
+        Path fifo = dir.resolve("endpoints");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        // Opened for reading, a FIFO blocks until a writer comes: a hang here fails the test, not the build.
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> new FileLocator(fifo).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessage("cannot read endpoints file " + fifo + ": not a regular file"));
+    }
+
+    @Test
+    void aFileTooLargeToBeAnEndpointsFileIsRefused() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.write(file, new byte[FileLocator.MAX_BYTES + 1]);
+        assertThatThrownBy(() -> new FileLocator(file).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessage("cannot read endpoints file " + file + ": larger than 1 MiB; is it the endpoints file?");
+        Files.write(file, ("http://a:9090\n" + "#".repeat(FileLocator.MAX_BYTES - 20)).getBytes(StandardCharsets.UTF_8));
+        assertThat(urls(new FileLocator(file).locate())).containsExactly("http://a:9090");
     }
 }
