@@ -154,7 +154,7 @@ public final class Selector implements Managed, SelectionSource {
             Selection s = selectOnce();
             Outcome outcome = s.satisfied() ? Outcome.SELECTED : s.isEmpty() ? Outcome.NONE : Outcome.FALLBACK;
             runs.incrementAndGet(outcome.ordinal());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) { // an Error too (out of memory, a class gone): a throw would end the schedule
             runs.incrementAndGet(Outcome.FAILED.ordinal());
             // Never let the schedule die: the next interval tries again.
             LOG.error("selection failed", e);

@@ -27,6 +27,10 @@ class SelectorTest {
     private Selector selector;
 
     private Selector selector(Strategy strategy, Duration probeDeadline) {
+        return selector(strategy, probeDeadline, Duration.ofHours(1));
+    }
+
+    private Selector selector(Strategy strategy, Duration probeDeadline, Duration interval) {
         Locator locator = new Locator() {
             @Override
             public String name() {
@@ -41,7 +45,7 @@ class SelectorTest {
         };
         BackendProbe probe = endpoint -> probes.getOrDefault(endpoint, new CompletableFuture<>());
         selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, strategy,
-                Duration.ofHours(1), probeDeadline, Clock.systemUTC());
+                interval, probeDeadline, Clock.systemUTC());
         return selector;
     }
 
@@ -157,5 +161,41 @@ class SelectorTest {
         starting.get();
         assertThat(chosenFrom.get(0)).as("live backends the first selection chose from").containsExactly(B);
         assertThat(s.current().serving()).containsExactly(B);
+    }
+
+    @Test
+    void anErrorInOneRunDoesNotEndThePeriodicSelection() throws Exception {
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2));
+        AtomicInteger chosen = new AtomicInteger();
+        Strategy failingOnce = new Strategy() {
+            @Override
+            public String describe() {
+                return "random, but the second run fails";
+            }
+
+            @Override
+            public String measures() {
+                return "nothing";
+            }
+
+            @Override
+            public Reading measure(Candidate candidate, java.time.Instant now) {
+                return Reading.missing("n/a");
+            }
+
+            @Override
+            public List<Candidate> choose(List<Candidate> live) {
+                if (chosen.incrementAndGet() == 2) {
+                    throw new OutOfMemoryError("test: the first periodic run fails with an Error");
+                }
+                return live;
+            }
+        };
+        Selector s = selector(failingOnce, Duration.ofSeconds(1), Duration.ofMillis(100));
+        s.start();
+        Await.until(Duration.ofSeconds(10), "periodic runs after the one that failed", () -> chosen.get() >= 4);
+        assertThat(s.runs(Selector.Outcome.FAILED)).isEqualTo(1);
+        assertThat(s.current().serving()).containsExactlyInAnyOrder(A, B);
     }
 }
