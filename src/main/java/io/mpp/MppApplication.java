@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.cli.ProxyCommand;
 import io.mpp.cli.UsageException;
+import io.mpp.config.EmptyScalars;
 import io.mpp.config.QuotingSubstitutor;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Locator;
@@ -61,6 +62,7 @@ public class MppApplication extends Application<MppConfiguration> {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), QuotingSubstitutor.ofEnvironment()));
+        EmptyScalars.refusedIn(bootstrap.getObjectMapper());
         // The Go original's command line: the same service, flags in place of the MPP_* variables.
         bootstrap.addCommand(new ProxyCommand(this));
     }

@@ -101,6 +101,17 @@ class ConfigurationTest {
     }
 
     @Test
+    void anEmptyNumberOrSwitchIsAnErrorNamingTheSettingNotZeroOrFalse() {
+        Map<String, String> settings = Map.of(
+                "MPP_PORT", "server.applicationConnectors.[0].port; is of type: String, expected: int",
+                "MPP_ADMIN_PORT", "server.adminConnectors.[0].port; is of type: String, expected: int",
+                "MPP_MAX_RETRIES", "proxy.maxRetries; is of type: String, expected: int",
+                "MPP_VERBOSE", "verbose; is of type: String, expected: boolean");
+        settings.forEach((variable, message) -> assertThatThrownBy(() -> ConfigFiles.load(Map.of(variable, "")))
+                .as(variable).isInstanceOf(ConfigurationException.class).hasMessageContaining(message));
+    }
+
+    @Test
     void aVerboseFlagThatIsNotABooleanIsNamed() {
         assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_VERBOSE", "loud")))
                 .isInstanceOf(ConfigurationException.class)
