@@ -1,5 +1,6 @@
 package io.mpp.util;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,18 +28,18 @@ public final class GoDuration {
         }
         Matcher m = PART.matcher(s);
         int at = 0;
-        double nanos = 0;
+        BigDecimal nanos = BigDecimal.ZERO; // exact, as Go's: in doubles 1.001s came out 1 ns short
         while (at < s.length()) {
             if (!m.find(at) || m.start() != at) {
                 throw new IllegalArgumentException("'" + s + "' is not " + ACCEPTED);
             }
-            nanos += Double.parseDouble(m.group(1)) * unitNanos(m.group(2));
+            nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             at = m.end();
         }
-        if (nanos > Long.MAX_VALUE) {
+        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw new IllegalArgumentException("'" + s + "' is too long a duration");
         }
-        return Duration.ofNanos((long) nanos);
+        return Duration.ofNanos(nanos.longValue());
     }
 
     /** Formats like Go: 1m30s, 250ms, 2h0m0s is shortened to 2h. */
@@ -71,15 +72,15 @@ public final class GoDuration {
         return sb.toString();
     }
 
-    private static double unitNanos(String unit) {
+    private static long unitNanos(String unit) {
         return switch (unit) {
-            case "ns" -> 1;
-            case "us", "µs" -> 1e3;
-            case "ms" -> 1e6;
-            case "s" -> 1e9;
-            case "m" -> 60e9;
-            case "h" -> 3600e9;
-            case "d" -> 86400e9;
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            case "h" -> 3_600_000_000_000L;
+            case "d" -> 86_400_000_000_000L;
             default -> throw new IllegalArgumentException(unit);
         };
     }
