@@ -8,6 +8,7 @@ import io.mpp.proxy.http1.ProxyConnector;
 import io.mpp.selection.SelectionSource;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.eclipse.jetty.client.HttpClient;
@@ -154,6 +155,9 @@ public class RoutingProxyHandler extends ProxyHandler {
             return http1.newCall(url, request.getMethod(), pathQuery, headers, bytes, listener);
         }
         org.eclipse.jetty.client.Request proxyRequest = getHttpClient().newRequest(url + pathQuery)
+                // Not cut while the query is evaluated (see Http1Connection.onIdleExpired); Jetty's client has one
+                // idle timeout for the whole exchange, so the exchange timeout bounds a silence in the answer too.
+                .idleTimeout(policy.exchangeTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .method(request.getMethod())
                 .headers(h -> h.add(headers));
         org.eclipse.jetty.client.Request.Content content = body.content(headers.get(HttpHeader.CONTENT_TYPE));

@@ -296,6 +296,28 @@ class RetryTest {
     }
 
     @Test
+    void aQueryLongerThanTheIdleTimeoutIsWaitedForNotRunAgainElsewhere() throws Exception {
+        PrometheusStub slow = stub(1000);
+        PrometheusStub other = stub(10);
+        // Prometheus sends nothing of an answer before its query is evaluated: the backend connection is silent.
+        slow.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(2500));
+        other.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(slow, other), ConfigOverride.config("proxy.idleTimeout", "1s"),
+                ConfigOverride.config("proxy.headersTimeout", "1m"),
+                ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+        int before = other.requests();
+
+        HttpResponse<String> r = query(); // mpp's own HTTP/1.1 client
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(slow.url());
+        HttpResponse<String> p = post("query=1%2B1&pad=" + "x".repeat(2000)); // over retryBodyLimit: Jetty's client
+        assertThat(p.statusCode()).isEqualTo(200);
+        assertThat(servedBy(p)).isEqualTo(slow.url());
+        assertThat(other.requests()).as("requests run again on the other backend").isEqualTo(before);
+        assertThat(slow.requests()).isEqualTo(2);
+    }
+
+    @Test
     void aHungBackendIsLeftOnceItsProbeFails() throws Exception {
         PrometheusStub hung = stub(1000);
         PrometheusStub good = stub(10);

@@ -52,6 +52,8 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     private final Callback taken = new Taken();
     /** The call being answered; null while idle. Set by the thread that sends, read by the one that parses. */
     private volatile Http1Call call;
+    /** From the request's send to its answer's final head; read by the idle check. */
+    private volatile boolean awaitingHead;
     // Parse state: touched only by the thread that parses (a pause hands it over through the chunk state).
     private int status;
     private boolean keepAlive;
@@ -82,6 +84,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         }
         parser.setHeadResponse(next.headRequest());
         halves.set(2);
+        awaitingHead = true;
         call = next; // publishes the parser's setting to the thread that will parse
         getEndPoint().write(sent, next.bytes());
     }
@@ -227,6 +230,16 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         return true;
     }
 
+    /**
+     * Not idle while a request waits for its answer: Prometheus sends nothing before its query is evaluated, which
+     * may take minutes. That wait is bounded by the exchange timeout and watched for a hung backend by the headers
+     * timeout; cut by the idle timeout, a slow query was run again on the next replica, and cut there too.
+     */
+    @Override
+    public boolean onIdleExpired(TimeoutException timeout) {
+        return call == null || !awaitingHead;
+    }
+
     @Override
     protected boolean onReadTimeout(TimeoutException timeout) {
         failed(new TimeoutException("no data from the backend within the idle timeout"));
@@ -265,6 +278,9 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     @Override
     public boolean headerComplete() {
         Http1Call c = call;
+        if (status >= 200) {
+            awaitingHead = false;
+        }
         if (status >= 200 && !c.ended()) {
             c.listener().onHead(status, headers);
         }
