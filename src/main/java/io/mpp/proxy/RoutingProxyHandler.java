@@ -154,7 +154,7 @@ public class RoutingProxyHandler extends ProxyHandler {
             byte[] bytes = body instanceof RequestBody.Buffered buffered ? buffered.bytes() : null;
             return http1.newCall(url, request.getMethod(), pathQuery, headers, bytes, listener);
         }
-        org.eclipse.jetty.client.Request proxyRequest = getHttpClient().newRequest(url + pathQuery)
+        org.eclipse.jetty.client.Request proxyRequest = getHttpClient().newRequest(url + UriSafeTarget.of(pathQuery))
                 // Not cut while the query is evaluated (see Http1Connection.onIdleExpired); Jetty's client has one
                 // idle timeout for the whole exchange, so the exchange timeout bounds a silence in the answer too.
                 .idleTimeout(policy.exchangeTimeout().toMillis(), TimeUnit.MILLISECONDS)

@@ -191,6 +191,42 @@ class BackendConnectionTest {
         assertThat(backend.received().get(1).target()).isEqualTo(target);
     }
 
+    /** The bytes of a text in UTF-8, as the ISO-8859-1 string the raw requests and the scripted backend use. */
+    private static String wire(String text) {
+        return new String(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aTargetWithUtf8GoesToThePlainHttpBackendByteForByte() throws Exception {
+        ScriptedBackend backend = backend().on("/api/v1/query_range", (request, out) -> {
+            out.write(ScriptedBackend.ok("fine"));
+            return true;
+        });
+        MppServer mpp = mpp(backend);
+        // Raw, as some clients send it: a label value in UTF-8 (2, 3 and 4 bytes) and PromQL's braces.
+        String target = wire("/api/v1/query_range?query=label_replace(up,\"x\",\"é日😀\",\"\",\"\")&m={job=\"a\"}");
+        String raw = raw(mpp, "GET " + target + " HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n");
+        assertThat(raw).startsWith("HTTP/1.1 200");
+        assertThat(backend.received().get(0).target()).isEqualTo(target);
+    }
+
+    @Test
+    void aTargetThatJavasUriRefusesIsEscapedForJettysClient() throws Exception {
+        ScriptedBackend backend = backend().on("/api/v1/query_range", (request, out) -> {
+            out.write(ScriptedBackend.ok("got " + request.body().length));
+            return true;
+        });
+        // A body over retryBodyLimit is streamed through Jetty's HTTP client, which parses the URL with java.net.URI.
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+        String body = "pad=" + "x".repeat(2000);
+        String raw = raw(mpp, "POST " + wire("/api/v1/query_range?query=up{job=\"é\"}|x^`\\<>&match[]=a") + " HTTP/1.1\r\n"
+                + "Host: mpp\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                + "Content-Length: " + body.length() + "\r\n\r\n" + body);
+        assertThat(raw).startsWith("HTTP/1.1 200").endsWith("got " + body.length());
+        assertThat(backend.received().get(0).target())
+                .isEqualTo("/api/v1/query_range?query=up%7Bjob=%22%C3%A9%22%7D%7Cx%5E%60%5C%3C%3E&match[]=a");
+    }
+
     @Test
     void anInvalidAnswerIsABadGatewayNamingTheProblem() throws Exception {
         ScriptedBackend backend = backend().on("/garbage", (request, out) -> {

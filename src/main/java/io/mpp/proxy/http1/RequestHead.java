@@ -1,6 +1,7 @@
 package io.mpp.proxy.http1;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -14,11 +15,13 @@ final class RequestHead {
     /**
      * Encodes a request. The headers' own Content-Length is replaced by {@code contentLength} (none when negative).
      * Header names and values come from Jetty's parser, which allows no line breaks in them; a character outside
-     * ISO-8859-1 is sent as {@code ?}.
+     * ISO-8859-1 is sent as {@code ?}. The target goes as UTF-8, as Jetty's parser read it: the client's bytes.
      */
     static ByteBuffer encode(String method, String target, HttpFields headers, long contentLength) {
         String length = contentLength >= 0 ? Long.toString(contentLength) : null;
-        int size = method.length() + target.length() + 14 + (length == null ? 0 : 18 + length.length());
+        byte[] utf8 = ascii(target) ? null : target.getBytes(StandardCharsets.UTF_8);
+        int size = method.length() + (utf8 == null ? target.length() : utf8.length) + 14
+                + (length == null ? 0 : 18 + length.length());
         for (HttpField field : headers) {
             if (field.getHeader() != HttpHeader.CONTENT_LENGTH) {
                 size += field.getName().length() + field.getValue().length() + 4;
@@ -27,7 +30,12 @@ final class RequestHead {
         byte[] bytes = new byte[size];
         int at = put(bytes, 0, method);
         bytes[at++] = ' ';
-        at = put(bytes, at, target);
+        if (utf8 == null) {
+            at = put(bytes, at, target);
+        } else {
+            System.arraycopy(utf8, 0, bytes, at, utf8.length);
+            at += utf8.length;
+        }
         at = put(bytes, at, " HTTP/1.1\r\n");
         for (HttpField field : headers) {
             if (field.getHeader() != HttpHeader.CONTENT_LENGTH) {
@@ -50,6 +58,15 @@ final class RequestHead {
         bytes[at++] = '\r';
         bytes[at++] = '\n';
         return at;
+    }
+
+    private static boolean ascii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if (text.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int put(byte[] bytes, int at, String text) {
