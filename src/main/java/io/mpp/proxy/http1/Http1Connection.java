@@ -2,6 +2,8 @@ package io.mpp.proxy.http1;
 
 import io.mpp.proxy.BadAnswer;
 import java.io.EOFException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.Executor;
@@ -31,6 +33,16 @@ import org.eclipse.jetty.util.thread.Invocable.InvocationType;
  */
 final class Http1Connection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
 
+    private static final VarHandle CALL;
+
+    static {
+        try {
+            CALL = MethodHandles.lookup().findVarHandle(Http1Connection.class, "call", Http1Call.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final int BUFFER_SIZE = 16 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** States of a chunk handed to the listener. */
@@ -50,7 +62,10 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
      */
     private final AtomicInteger halves = new AtomicInteger();
     private final Callback taken = new Taken();
-    /** The call being answered; null while idle. Set by the thread that sends, read by the one that parses. */
+    /**
+     * The call being answered; null while idle. Set by the thread that sends, read by the one that parses; taken off
+     * by compare-and-set where two threads may race to resend or fail it (a failed write and the close it causes).
+     */
     private volatile Http1Call call;
     /** From the request's send to its answer's final head; read by the idle check. */
     private volatile boolean awaitingHead;
@@ -110,10 +125,11 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         if (answers == 0 || status != 0 || c == null || c.ended()) {
             return false;
         }
-        call = null;
-        close();
-        pool.sendFresh(c);
-        return true;
+        if (CALL.compareAndSet(this, c, null)) {
+            close();
+            pool.sendFresh(c);
+        }
+        return true; // by this thread or by the one that took the call first
     }
 
     private void failed(Throwable cause) {
@@ -127,9 +143,11 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
 
     /** Closes the connection and fails its call with this cause rather than with the close. */
     private void end(Http1Call c, Throwable cause) {
-        call = null;
+        boolean mine = CALL.compareAndSet(this, c, null);
         close();
-        c.fail(cause);
+        if (mine) {
+            c.fail(cause);
+        }
     }
 
     @Override
@@ -251,7 +269,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         super.onClose(cause);
         pool.closed(this);
         Http1Call c = call;
-        if (c != null && !resentFresh()) {
+        if (c != null && !resentFresh() && CALL.compareAndSet(this, c, null)) {
             c.fail(cause != null ? cause : new ClosedChannelException());
         }
     }
