@@ -64,10 +64,12 @@ final class Http1Pool {
         }
         open.decrementAndGet();
         waiting.offer(call);
-        // A connection may have come back between the look at the idle ones and the queueing.
+        // A connection may have come back, or closed and left a place, between the looks above and the queueing.
         connection = pollIdle();
         if (connection != null) {
             release(connection);
+        } else {
+            connectForWaiting();
         }
     }
 
