@@ -1,24 +1,41 @@
 package io.mpp.selection;
 
 import com.codahale.metrics.health.HealthCheck;
+import io.mpp.util.GoDuration;
+import java.time.Clock;
+import java.time.Duration;
 
 /**
  * Healthy while at least one live backend is selected. When none meets the strategy it stays healthy (every live
  * backend serves) and says so; with no live backend at all it is unhealthy and lists why each candidate is down.
+ * A selection that has not run for several intervals is unhealthy too: the backends it serves are no longer checked.
  */
 public final class SelectionHealthCheck extends HealthCheck {
 
+    /** Room beyond the intervals for one slow run: discovery and probes have timeouts of seconds. */
+    private static final Duration SLOW_RUN = Duration.ofMinutes(1);
+
     private final SelectionSource selection;
     private final Strategy strategy;
+    private final Duration interval;
+    private final Clock clock;
 
-    public SelectionHealthCheck(SelectionSource selection, Strategy strategy) {
+    public SelectionHealthCheck(SelectionSource selection, Strategy strategy, Duration interval, Clock clock) {
         this.selection = selection;
         this.strategy = strategy;
+        this.interval = interval;
+        this.clock = clock;
     }
 
     @Override
     protected Result check() {
         Selection s = selection.current();
+        Duration age = Duration.between(s.at(), clock.instant());
+        if (age.compareTo(interval.multipliedBy(3).plus(SLOW_RUN)) > 0) {
+            return Result.unhealthy("the last selection ran %s ago (it runs every %s): selection is stuck or"
+                    + " failing, the backends are not checked; see the log", GoDuration.format(age),
+                    GoDuration.format(interval));
+        }
         if (s.isEmpty()) {
             if (s.candidates().isEmpty()) {
                 return Result.unhealthy("no backend selected: the locators found no candidate");

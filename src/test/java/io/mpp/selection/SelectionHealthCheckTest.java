@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.health.HealthCheck;
 import io.mpp.discovery.Endpoint;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,7 +30,8 @@ class SelectionHealthCheckTest {
             public void reselectSoon() {
             }
         };
-        return new SelectionHealthCheck(source, new SingleMostDataStrategy()).execute();
+        return new SelectionHealthCheck(source, new SingleMostDataStrategy(), Duration.ofSeconds(10), Clock.systemUTC())
+                .execute();
     }
 
     private static Candidate live(Endpoint e) {
@@ -74,5 +77,18 @@ class SelectionHealthCheckTest {
         HealthCheck.Result r = check(Selection.empty(Instant.now()));
         assertThat(r.isHealthy()).isFalse();
         assertThat(r.getMessage()).contains("found no candidate");
+    }
+
+    @Test
+    void unhealthyWhenSelectionHasNotRunForSeveralIntervals() {
+        Instant now = Instant.now();
+        HealthCheck.Result recent = check(new Selection(List.of(A), List.of(A), List.of(live(A)),
+                now.minusSeconds(85), true));
+        assertThat(recent.isHealthy()).as("within 3 intervals of 10s and a minute").isTrue();
+        HealthCheck.Result stuck = check(new Selection(List.of(A), List.of(A), List.of(live(A)),
+                now.minusSeconds(312), true));
+        assertThat(stuck.isHealthy()).isFalse();
+        assertThat(stuck.getMessage()).startsWith("the last selection ran 5m1").contains("it runs every 10s",
+                "selection is stuck");
     }
 }
