@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -59,6 +60,31 @@ class SelectorTest {
     private static CompletableFuture<Candidate> live(Endpoint e, double samples) {
         return CompletableFuture.completedFuture(Candidate.live(e, new BackendFacts(
                 Reading.of(BackendFacts.SAMPLES_2X, samples), Reading.missing("n/a"))));
+    }
+
+    /** A strategy that measures nothing and chooses with the given function. */
+    private static Strategy choosing(String name, UnaryOperator<List<Candidate>> choose) {
+        return new Strategy() {
+            @Override
+            public String describe() {
+                return name;
+            }
+
+            @Override
+            public String measures() {
+                return "nothing";
+            }
+
+            @Override
+            public Reading measure(Candidate candidate, java.time.Instant now) {
+                return Reading.missing("n/a");
+            }
+
+            @Override
+            public List<Candidate> choose(List<Candidate> live) {
+                return choose.apply(live);
+            }
+        };
     }
 
     private static CompletableFuture<Candidate> liveUnrankable(Endpoint e) {
@@ -123,28 +149,10 @@ class SelectorTest {
         probes.put(A, slowA);
         probes.put(B, live(B, 2));
         List<List<Endpoint>> chosenFrom = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Strategy recording = new Strategy() {
-            @Override
-            public String describe() {
-                return "recording";
-            }
-
-            @Override
-            public String measures() {
-                return "nothing";
-            }
-
-            @Override
-            public Reading measure(Candidate candidate, java.time.Instant now) {
-                return Reading.missing("n/a");
-            }
-
-            @Override
-            public List<Candidate> choose(List<Candidate> live) {
-                chosenFrom.add(live.stream().map(Candidate::endpoint).toList());
-                return live;
-            }
-        };
+        Strategy recording = choosing("recording", live -> {
+            chosenFrom.add(live.stream().map(Candidate::endpoint).toList());
+            return live;
+        });
         Selector s = selector(recording, Duration.ofSeconds(10));
         CompletableFuture<Void> starting = CompletableFuture.runAsync(() -> {
             try {
@@ -168,30 +176,12 @@ class SelectorTest {
         probes.put(A, live(A, 1));
         probes.put(B, live(B, 2));
         AtomicInteger chosen = new AtomicInteger();
-        Strategy failingOnce = new Strategy() {
-            @Override
-            public String describe() {
-                return "random, but the second run fails";
+        Strategy failingOnce = choosing("all live, but the second run fails", live -> {
+            if (chosen.incrementAndGet() == 2) {
+                throw new OutOfMemoryError("test: the first periodic run fails with an Error");
             }
-
-            @Override
-            public String measures() {
-                return "nothing";
-            }
-
-            @Override
-            public Reading measure(Candidate candidate, java.time.Instant now) {
-                return Reading.missing("n/a");
-            }
-
-            @Override
-            public List<Candidate> choose(List<Candidate> live) {
-                if (chosen.incrementAndGet() == 2) {
-                    throw new OutOfMemoryError("test: the first periodic run fails with an Error");
-                }
-                return live;
-            }
-        };
+            return live;
+        });
         Selector s = selector(failingOnce, Duration.ofSeconds(1), Duration.ofMillis(100));
         s.start();
         Await.until(Duration.ofSeconds(10), "periodic runs after the one that failed", () -> chosen.get() >= 4);
