@@ -132,8 +132,8 @@ public class MppApplication extends Application<MppConfiguration> {
         environment.jersey().register(new StatusResource(new StatusReport.Source(selector, affinity.options().names(),
                 BuildVersion.get(), started, Clock.systemUTC())));
 
-        // The admin port's /healthcheck: a backend is selected by a selection that still runs, each locator's last discovery worked (the DC/OS
-        // login's check is registered by the Marathon locator's factory).
+        // The admin port's /healthcheck: a backend is selected by a selection that still runs, each locator's last
+        // discovery worked (the DC/OS login's check is registered by the Marathon locator's factory).
         environment.healthChecks().register("selection", new SelectionHealthCheck(selector, selection.strategy(),
                 selector.interval(), Clock.systemUTC()));
         for (Locator locator : locators) {

@@ -27,6 +27,8 @@ public final class FileLocator implements Locator {
 
     /** Far more than any set of replicas needs; a bound keeps a wrong path (a log, a device) off the heap. */
     static final int MAX_BYTES = 1 << 20;
+    /** Stands for bytes that are not UTF-8; such a line is reported, not read as a URL. */
+    private static final char NOT_UTF_8 = '\uFFFD';
 
     private final Path path;
     private final String name;
@@ -84,9 +86,6 @@ public final class FileLocator implements Locator {
         }
         return new Parsed(List.copyOf(endpoints.values()), List.copyOf(problems));
     }
-
-    /** Stands for bytes that are not UTF-8; such a line is reported, not read as a URL. */
-    private static final char NOT_UTF_8 = '\uFFFD';
 
     static List<String> read(Path path) throws IOException {
         if (Files.exists(path) && !Files.isRegularFile(path)) {

@@ -151,7 +151,8 @@ class FileLocatorTest {
         assertThatThrownBy(() -> new FileLocator(file).locate())
                 .isInstanceOf(DiscoveryException.class)
                 .hasMessage("cannot read endpoints file " + file + ": larger than 1 MiB; is it the endpoints file?");
-        Files.write(file, ("http://a:9090\n" + "#".repeat(FileLocator.MAX_BYTES - 20)).getBytes(StandardCharsets.UTF_8));
+        String justBelow = "http://a:9090\n" + "#".repeat(FileLocator.MAX_BYTES - 20);
+        Files.write(file, justBelow.getBytes(StandardCharsets.UTF_8));
         assertThat(urls(new FileLocator(file).locate())).containsExactly("http://a:9090");
     }
 }

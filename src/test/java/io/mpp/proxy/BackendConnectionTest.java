@@ -219,7 +219,8 @@ class BackendConnectionTest {
         // A body over retryBodyLimit is streamed through Jetty's HTTP client, which parses the URL with java.net.URI.
         MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
         String body = "pad=" + "x".repeat(2000);
-        String raw = raw(mpp, "POST " + wire("/api/v1/query_range?query=up{job=\"é\"}|x^`\\<>&match[]=a") + " HTTP/1.1\r\n"
+        String target = wire("/api/v1/query_range?query=up{job=\"é\"}|x^`\\<>&match[]=a");
+        String raw = raw(mpp, "POST " + target + " HTTP/1.1\r\n"
                 + "Host: mpp\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: " + body.length() + "\r\n\r\n" + body);
         assertThat(raw).startsWith("HTTP/1.1 200").endsWith("got " + body.length());

@@ -18,7 +18,8 @@ class GoDurationTest {
         assertThat(GoDuration.parse("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(GoDuration.parse(" 90s ")).isEqualTo(Duration.ofSeconds(90));
         assertThat(GoDuration.parse("0")).isEqualTo(Duration.ZERO);
-        assertThat(GoDuration.parse("1.001s")).as("exact, not rounded down by doubles").isEqualTo(Duration.ofMillis(1001));
+        assertThat(GoDuration.parse("1.001s")).as("exact, not rounded down by doubles")
+                .isEqualTo(Duration.ofMillis(1001));
         assertThat(GoDuration.parse("0.3s")).isEqualTo(Duration.ofMillis(300));
         assertThat(GoDuration.parse("1.000000001s")).isEqualTo(Duration.ofNanos(1_000_000_001));
     }
