@@ -298,9 +298,9 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         Http1Call c = call;
         if (status >= 200) {
             awaitingHead = false;
-        }
-        if (status >= 200 && !c.ended()) {
-            c.listener().onHead(status, headers);
+            if (!c.ended()) {
+                c.listener().onHead(status, headers);
+            }
         }
         return false;
     }
