@@ -104,6 +104,11 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
     /**
      * Either the exchange timeout is up, and the current attempt ends with no time left for another; or the current
      * attempt's answer is late, and {@link Attempt#overdue} decides.
+     *
+     * <p>The abort's failure handling runs on this thread. Between an answer's head and its first write to the client
+     * the answer's own thread fills the client's response, so an attempt in that state is not ended here: the next
+     * sweep finds it sent (Jetty orders a failure after its own writes), or the idle timeout ends a backend that
+     * stalls after its head.
      */
     @Override
     public void overdue() {
@@ -112,7 +117,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             return;
         }
         if (System.nanoTime() - deadline >= 0) {
-            attempt.call.abort(new TimeoutException("no complete answer within the exchange timeout"));
+            if (attempt.state.compareAndSet(Attempt.WAITING, Attempt.ABANDONED) || response.isCommitted()) {
+                attempt.call.abort(new TimeoutException("no complete answer within the exchange timeout"));
+            }
         } else if (attempt.waiting()) {
             attempt.overdue();
         }
@@ -291,6 +298,11 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
                 if (failure == null) {
                     proxy.metrics().completed(backend, status, started);
                     InlineResume.succeed(callback);
+                } else if (!response.isCommitted() && clientFailure != null) {
+                    // Gone after the answer's head came and before any of it went out; its response is not touched
+                    // here, as the answer's thread may be filling it.
+                    proxy.metrics().completed(backend, 499, started);
+                    callback.failed(clientFailure);
                 } else if (!response.isCommitted()) {
                     proxy.metrics().completed(backend, 502, started);
                     fail(502, "backend " + backend + " broke off its answer: " + describe(failure));

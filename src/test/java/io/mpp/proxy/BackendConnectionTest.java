@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -313,6 +314,25 @@ class BackendConnectionTest {
         MppServer mpp = mpp(backend, ConfigOverride.config("proxy.responseTimeout", "1s"));
 
         assertThatThrownBy(() -> get(mpp, "/stall")).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void anAnswerWhoseHeadCameAndNothingElseEndsInAnErrorAnswerAtTheIdleTimeout() throws Exception {
+        ScriptedBackend backend = backend().on("/head-only", (request, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            closing.await();
+            return false;
+        });
+        // The exchange timeout passes first; nothing of the answer went out, so the client still gets a whole one.
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.responseTimeout", "1s"),
+                ConfigOverride.config("proxy.idleTimeout", "2s"));
+
+        HttpResponse<String> r = get(mpp, "/head-only");
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.headers().firstValue("Content-Length")).isNotEqualTo(Optional.of("100000"));
+        assertThat(r.body()).startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\"")
+                .contains("broke off its answer");
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.mpp.testing.Await;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.ScriptedBackend;
 import io.mpp.testing.Scrape;
+import io.mpp.testing.UnreadBytes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,7 @@ class DepartingClientTest {
     Path dir;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicBoolean headSent = new AtomicBoolean();
 
     @AfterEach
     void close() throws Exception {
@@ -61,7 +64,13 @@ class DepartingClientTest {
                 written.addAndGet(PIECE.length);
             }
             return true;
-        }).on("/pending", (request, out) -> true).on("/small", (request, out) -> {
+        }).on("/pending", (request, out) -> true).on("/head-only", (request, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            headSent.set(true);
+            return true;
+        }).on("/small", (request, out) -> {
             out.write(ScriptedBackend.ok("small"));
             return true;
         });
@@ -143,6 +152,33 @@ class DepartingClientTest {
         Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499)",
                 () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", backend.url(),
                         "code", "499") == 1);
+        assertTheNextRequestIsServed(mpp);
+    }
+
+    @Test
+    void aClientThatLeavesAfterTheAnswersHeadCameAndBeforeAnyOfItWentOutCountsAsGone() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.headersTimeout", "1m"),
+                ConfigOverride.config("proxy.idleTimeout", "1m"));
+        URI base = URI.create(mpp.url());
+
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write("GET /head-only HTTP/1.1\r\nHost: mpp\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            Await.until(Duration.ofSeconds(10), "the backend to send the answer's head", headSent::get);
+            // The head alone goes nowhere yet: mpp sends it with the answer's first bytes, which never come.
+            int mppSide = backend.received().get(0).peerPort();
+            int backendSide = URI.create(backend.url()).getPort();
+            Await.until(Duration.ofSeconds(10), "mpp to read the answer's head",
+                    () -> UnreadBytes.in(mppSide, backendSide) == 0);
+        }
+
+        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499), not as 502",
+                () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", backend.url(),
+                        "code", "499") == 1);
+        int waited = backend.received().get(0).connection();
+        Await.until(Duration.ofSeconds(10), "mpp to close the connection the answer's head came on",
+                () -> backend.closedByPeer().contains(waited));
         assertTheNextRequestIsServed(mpp);
     }
 

@@ -31,8 +31,9 @@ public final class ScriptedBackend implements AutoCloseable {
         boolean answer(Received request, OutputStream out) throws IOException, InterruptedException;
     }
 
-    /** A request as it arrived. Header names are lower case. */
-    public record Received(int connection, String method, String target, Map<String, String> headers, byte[] body) {
+    /** A request as it arrived, with the port mpp's side of its connection has. Header names are lower case. */
+    public record Received(int connection, int peerPort, String method, String target, Map<String, String> headers,
+                           byte[] body) {
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
@@ -102,7 +103,7 @@ public final class ScriptedBackend implements AutoCloseable {
             InputStream in = socket.getInputStream();
             OutputStream out = socket.getOutputStream();
             while (true) {
-                Received request = read(in, number);
+                Received request = read(in, number, socket.getPort());
                 if (request == null) {
                     closedByPeer.add(number);
                     return;
@@ -132,7 +133,7 @@ public final class ScriptedBackend implements AutoCloseable {
     }
 
     /** One request, or null at the end of the stream. */
-    private static Received read(InputStream in, int connection) throws IOException {
+    private static Received read(InputStream in, int connection, int peerPort) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int last4 = 0;
         int b;
@@ -155,7 +156,7 @@ public final class ScriptedBackend implements AutoCloseable {
         }
         String length = headers.get("content-length");
         byte[] body = length == null ? new byte[0] : in.readNBytes(Integer.parseInt(length));
-        return new Received(connection, requestLine[0], requestLine[1], headers, body);
+        return new Received(connection, peerPort, requestLine[0], requestLine[1], headers, body);
     }
 
     @Override
