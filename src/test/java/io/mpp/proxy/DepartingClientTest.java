@@ -134,51 +134,57 @@ class DepartingClientTest {
     @Test
     void aClientThatLeavesBeforeTheAnswerStartsFreesTheBackendConnection() throws Exception {
         ScriptedBackend backend = backend();
-        // Neither of mpp's own bounds on a backend that keeps silent may be what ends it here.
-        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.headersTimeout", "1m"),
-                ConfigOverride.config("proxy.idleTimeout", "1m"));
-        URI base = URI.create(mpp.url());
+        MppServer mpp = mppThatWaitsOnASilentBackend(backend);
 
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.getOutputStream().write("GET /pending HTTP/1.1\r\nHost: mpp\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
-            Await.until(Duration.ofSeconds(10), "the request at the backend", () -> backend.received().size() == 1);
-        }
+        leaveOnceThere(mpp, "/pending", () -> Await.until(Duration.ofSeconds(10), "the request at the backend",
+                () -> backend.received().size() == 1));
 
         // Unless mpp looks at the client's connection meanwhile, this lasts until the exchange timeout (2 minutes).
-        int waiting = backend.received().get(0).connection();
-        Await.until(Duration.ofSeconds(10), "mpp to close the connection the request waited on",
-                () -> backend.closedByPeer().contains(waiting));
-        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499)",
-                () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", backend.url(),
-                        "code", "499") == 1);
-        assertTheNextRequestIsServed(mpp);
+        assertCountedAsGoneAndItsConnectionFreed(mpp, backend);
     }
 
     @Test
     void aClientThatLeavesAfterTheAnswersHeadCameAndBeforeAnyOfItWentOutCountsAsGone() throws Exception {
         ScriptedBackend backend = backend();
-        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.headersTimeout", "1m"),
-                ConfigOverride.config("proxy.idleTimeout", "1m"));
-        URI base = URI.create(mpp.url());
+        MppServer mpp = mppThatWaitsOnASilentBackend(backend);
 
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.getOutputStream().write("GET /head-only HTTP/1.1\r\nHost: mpp\r\n\r\n"
-                    .getBytes(StandardCharsets.ISO_8859_1));
+        leaveOnceThere(mpp, "/head-only", () -> {
             Await.until(Duration.ofSeconds(10), "the backend to send the answer's head", headSent::get);
             // The head alone goes nowhere yet: mpp sends it with the answer's first bytes, which never come.
             int mppSide = backend.received().get(0).peerPort();
             int backendSide = URI.create(backend.url()).getPort();
             Await.until(Duration.ofSeconds(10), "mpp to read the answer's head",
                     () -> UnreadBytes.in(mppSide, backendSide) == 0);
-        }
+        });
 
-        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499), not as 502",
+        // Counted as 502 when the departure's handling took the answer for a broken one.
+        assertCountedAsGoneAndItsConnectionFreed(mpp, backend);
+    }
+
+    /** Neither of mpp's own bounds on a backend that keeps silent may be what ends a request here. */
+    private MppServer mppThatWaitsOnASilentBackend(ScriptedBackend backend) throws Exception {
+        return mpp(backend, ConfigOverride.config("proxy.headersTimeout", "1m"),
+                ConfigOverride.config("proxy.idleTimeout", "1m"));
+    }
+
+    /** Sends a GET of {@code path} on a connection of its own, and closes that once {@code there} returns. */
+    private static void leaveOnceThere(MppServer mpp, String path, Runnable there) throws IOException {
+        URI base = URI.create(mpp.url());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: mpp\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            there.run();
+        }
+    }
+
+    private static void assertCountedAsGoneAndItsConnectionFreed(MppServer mpp, ScriptedBackend backend)
+            throws Exception {
+        int waiting = backend.received().get(0).connection();
+        Await.until(Duration.ofSeconds(10), "mpp to close the connection the request waited on",
+                () -> backend.closedByPeer().contains(waiting));
+        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499)",
                 () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", backend.url(),
                         "code", "499") == 1);
-        int waited = backend.received().get(0).connection();
-        Await.until(Duration.ofSeconds(10), "mpp to close the connection the answer's head came on",
-                () -> backend.closedByPeer().contains(waited));
         assertTheNextRequestIsServed(mpp);
     }
 
