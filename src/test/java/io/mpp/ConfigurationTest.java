@@ -7,6 +7,7 @@ import io.dropwizard.configuration.ConfigurationException;
 import io.dropwizard.core.server.DefaultServerFactory;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.mpp.discovery.FileLocatorFactory;
+import io.mpp.discovery.marathon.MarathonLocatorFactory;
 import io.mpp.testing.ConfigFiles;
 import java.time.Duration;
 import java.util.Map;
@@ -25,6 +26,10 @@ class ConfigurationTest {
 
     private static FileLocatorFactory fileLocator(MppConfiguration config) {
         return (FileLocatorFactory) config.getLocators().get(0);
+    }
+
+    private static MarathonLocatorFactory marathonLocator(MppConfiguration config) {
+        return (MarathonLocatorFactory) config.getLocators().get(2);
     }
 
     @Test
@@ -106,7 +111,7 @@ class ConfigurationTest {
                 "MPP_PORT", "server.applicationConnectors.[0].port; is of type: String, expected: int",
                 "MPP_ADMIN_PORT", "server.adminConnectors.[0].port; is of type: String, expected: int",
                 "MPP_MAX_RETRIES", "proxy.maxRetries; is of type: String, expected: int",
-                "MPP_VERBOSE", "verbose; is of type: String, expected: boolean");
+                "MPP_VERBOSE", "verbose; '' is not a boolean");
         settings.forEach((variable, message) -> assertThatThrownBy(() -> ConfigFiles.load(Map.of(variable, "")))
                 .as(variable).isInstanceOf(ConfigurationException.class).hasMessageContaining(message));
     }
@@ -115,7 +120,23 @@ class ConfigurationTest {
     void aVerboseFlagThatIsNotABooleanIsNamed() {
         assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_VERBOSE", "loud")))
                 .isInstanceOf(ConfigurationException.class)
-                .hasMessageContaining("verbose");
+                .hasMessageContaining("verbose")
+                .hasMessageContaining("'loud' is not a boolean (true, false, 1, 0, t, f)");
+    }
+
+    @Test
+    void aSwitchTakesTheSpellingsTheOriginalsFlagsTake() throws Exception {
+        for (String on : new String[] {"1", "t", "T", "true", "TRUE", "True", " true "}) {
+            assertThat(ConfigFiles.load(Map.of("MPP_VERBOSE", on)).isVerbose()).as(on).isTrue();
+            assertThat(marathonLocator(ConfigFiles.load(Map.of("MPP_INSECURE_CERTS", on))).isInsecureCerts()).as(on)
+                    .isTrue();
+        }
+        for (String off : new String[] {"0", "f", "F", "false", "FALSE", "False"}) {
+            assertThat(ConfigFiles.load(Map.of("MPP_VERBOSE", off)).isVerbose()).as(off).isFalse();
+        }
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_INSECURE_CERTS", "yes")))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("insecureCerts");
     }
 
     @Test

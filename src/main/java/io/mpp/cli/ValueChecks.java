@@ -3,9 +3,11 @@ package io.mpp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.config.GoBooleans;
 import io.mpp.proxy.affinity.AffinityOptions;
 import io.mpp.selection.RoutingStrategies;
 import io.mpp.util.GoDuration;
+import io.mpp.util.MaskedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -23,10 +25,12 @@ public final class ValueChecks {
     public static final ValueCheck ANY = text -> text;
 
     /** Go's strconv.ParseBool spellings, as the original's boolean flags take them. */
-    public static final ValueCheck BOOLEAN = text -> switch (text.strip()) {
-        case "1", "t", "T", "true", "TRUE", "True" -> "true";
-        case "0", "f", "F", "false", "FALSE", "False" -> "false";
-        default -> throw new IllegalArgumentException("'" + text + "' is not a boolean; use true or false");
+    public static final ValueCheck BOOLEAN = text -> {
+        Boolean value = GoBooleans.parse(text);
+        if (value == null) {
+            throw new IllegalArgumentException("'" + text + "' is not a boolean; use true or false");
+        }
+        return value.toString();
     };
 
     public static final ValueCheck PORT = text -> {
@@ -146,6 +150,6 @@ public final class ValueChecks {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + text + "' is not an http:// or https:// URL with a host");
+        throw new IllegalArgumentException("'" + MaskedUrl.of(text) + "' is not an http:// or https:// URL with a host");
     }
 }

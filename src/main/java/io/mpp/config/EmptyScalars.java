@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import java.util.List;
 
 /**
- * An empty value for a number or a switch is an error, not 0 or false.
+ * An empty value for a number is an error, not 0 (and for a switch, not false: {@link GoBooleans}).
  *
  * <p>config.yml's defaults apply only to unset variables, so {@code MPP_PORT=} (a wrapper's {@code MPP_PORT=$PORT0}
  * with {@code PORT0} unset) makes {@code port: ""}, which Jackson would read as port 0: a random port, silently.
@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class EmptyScalars {
 
-    private static final List<Class<?>> REFUSED = List.of(int.class, long.class, double.class, boolean.class);
+    private static final List<Class<?>> REFUSED = List.of(int.class, long.class, double.class);
 
     private EmptyScalars() {
     }

@@ -180,6 +180,9 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--marathon-url", "marathon.mesos:8080"), "--marathon-url: 'marathon.mesos:8080'"
                         + " is not an http:// or https:// URL"),
                 Arguments.of(List.of("--marathon-url", "http://m1:8080,ftp://m2"), "--marathon-url: 'ftp://m2'"),
+                // A password with a character a URL cannot hold: the message shows where, never the password.
+                Arguments.of(List.of("--marathon-url", "http://admin:TOP%SECRET@m1:8080"), "--marathon-url:"
+                        + " 'http://***@m1:8080' is not an http"),
                 Arguments.of(List.of("--marathon-auth-endpoint", "leader.mesos"), "--marathon-auth-endpoint:"
                         + " 'leader.mesos' is not an http"),
                 Arguments.of(List.of("--marathon-apps", "/Prometheus A"), "--marathon-apps: '/Prometheus A' is not"

@@ -7,6 +7,7 @@ import io.dropwizard.jackson.Jackson;
 import io.dropwizard.jersey.validation.Validators;
 import io.mpp.MppConfiguration;
 import io.mpp.config.EmptyScalars;
+import io.mpp.config.GoBooleans;
 import io.mpp.config.QuotingSubstitutor;
 import java.util.Map;
 
@@ -20,7 +21,7 @@ public final class ConfigFiles {
         // The substitution mpp uses at start, over a map instead of the process environment.
         QuotingSubstitutor substitutor = new QuotingSubstitutor(environment::get);
         return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(),
-                EmptyScalars.refusedIn(Jackson.newObjectMapper()), "dw")
+                EmptyScalars.refusedIn(GoBooleans.acceptedBy(Jackson.newObjectMapper())), "dw")
                 .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
     }
 }
