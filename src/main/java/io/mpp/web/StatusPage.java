@@ -51,7 +51,8 @@ public final class StatusPage {
     private StatusPage() {
     }
 
-    public static String render(StatusReport r) {
+    /** The page, its links to mpp's other pages relative to {@code linkBase} ("" or "../"). */
+    public static String render(StatusReport r, String linkBase) {
         long refresh = Math.min(60, Math.max(5, r.selectionIntervalSeconds()));
         StringBuilder h = new StringBuilder(8192);
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -115,8 +116,9 @@ public final class StatusPage {
         }
         h.append("</tbody></table>\n</main>\n");
 
-        h.append("<footer>Reloads every ").append(refresh).append(" s &middot; <a href=\"status.json\">JSON</a>")
-                .append(" &middot; <a href=\"metrics\">metrics</a> &middot; <a href=\"health\">health</a>")
+        h.append("<footer>Reloads every ").append(refresh).append(" s &middot; <a href=\"").append(linkBase)
+                .append("status.json\">JSON</a> &middot; <a href=\"").append(linkBase)
+                .append("metrics\">metrics</a> &middot; <a href=\"").append(linkBase).append("health\">health</a>")
                 .append("</footer>\n</body></html>\n");
         return h.toString();
     }

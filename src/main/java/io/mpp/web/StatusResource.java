@@ -4,8 +4,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 /**
  * {@code /mpp/status}: the HTML page for people; the same data in JSON for machines, at {@code /mpp/status.json}
@@ -25,9 +27,11 @@ public class StatusResource {
     @GET
     @Path("status")
     @Produces("text/html;qs=1")
-    public Response html() {
-        return Response.ok(StatusPage.render(source.report()), "text/html;charset=utf-8").cacheControl(NO_STORE)
-                .build();
+    public Response html(@Context UriInfo uri) {
+        // Jersey serves status/ too; the page's relative links must then go one level up.
+        String linkBase = uri.getPath().endsWith("/") ? "../" : "";
+        return Response.ok(StatusPage.render(source.report(), linkBase), "text/html;charset=utf-8")
+                .cacheControl(NO_STORE).build();
     }
 
     @GET

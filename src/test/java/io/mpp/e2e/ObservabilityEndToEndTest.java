@@ -244,8 +244,7 @@ class ObservabilityEndToEndTest {
         assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<link")
                 .doesNotContain("src=");
         // Every link to mpp itself is relative, so it works under /service/<name>/; each one answers.
-        List<String> own = Pattern.compile("href=\"([^\"]*)\"").matcher(html).results().map(m -> m.group(1))
-                .filter(h -> !h.equals(a.url()) && !h.equals(b.url())).toList();
+        List<String> own = linksToMpp(html);
         assertThat(own).isNotEmpty().allSatisfy(h -> assertThat(h).doesNotStartWith("/").doesNotContain("://"));
         URI page1 = URI.create(mpp.url() + "/mpp/status");
         for (String link : own) {
@@ -253,6 +252,20 @@ class ObservabilityEndToEndTest {
         }
         assertThat(URI.create("https://master/service/mpp/mpp/status").resolve(own.get(0)).getPath())
                 .startsWith("/service/mpp/mpp/");
+
+        // The page answers with a trailing slash too; its links still reach mpp's pages, not paths below it.
+        URI slashed = URI.create(mpp.url() + "/mpp/status/");
+        List<String> fromSlashed = linksToMpp(get(slashed.toString()).body());
+        assertThat(fromSlashed).hasSameSizeAs(own);
+        for (String link : fromSlashed) {
+            assertThat(get(slashed.resolve(link).toString()).statusCode()).as(link).isEqualTo(200);
+        }
+    }
+
+    /** The page's links other than those to the backends. */
+    private List<String> linksToMpp(String html) {
+        return Pattern.compile("href=\"([^\"]*)\"").matcher(html).results().map(m -> m.group(1))
+                .filter(h -> !h.equals(a.url()) && !h.equals(b.url())).toList();
     }
 
     @Test

@@ -30,7 +30,7 @@ class StatusPageTest {
     void everyValueIsEscaped() {
         String html = StatusPage.render(report(List.of(
                 row("http://a:9090/prom", true, true, 7300.0, null),
-                row("http://b:9090", false, false, null, "connection refused " + EVIL))));
+                row("http://b:9090", false, false, null, "connection refused " + EVIL))), "");
         assertThat(html).doesNotContain("<script", "<b>", "alert('x')")
                 .contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;")
                 .contains("1.2.3&lt;b&gt;");
@@ -40,7 +40,7 @@ class StatusPageTest {
     void showsTheRuntimeAndOneRowPerCandidate() {
         String html = StatusPage.render(report(List.of(
                 row("http://a:9090/prom", true, true, 7300.0, null),
-                row("http://b:9090", false, false, null, "connection refused"))));
+                row("http://b:9090", false, false, null, "connection refused"))), "");
         assertThat(html).contains("<meta http-equiv=\"refresh\" content=\"10\">", "1h 2m", "minimum-history:1h",
                 "<a href=\"http://a:9090/prom\"><code>http://a:9090/prom</code></a>", "2h 1m", "&#10003; selected",
                 "dot ok", "dot bad", "connection refused", "10s", "cookies, ", "2026-11-22 04:00:00 UTC");
@@ -49,7 +49,7 @@ class StatusPageTest {
 
     @Test
     void selfContainedWithOnlyRelativeLinksToMpp() {
-        String html = StatusPage.render(report(List.of(row("http://a:9090", true, true, 1.0, null))));
+        String html = StatusPage.render(report(List.of(row("http://a:9090", true, true, 1.0, null))), "");
         assertThat(html).doesNotContainIgnoringCase("<script").doesNotContainIgnoringCase("<link")
                 .doesNotContainIgnoringCase("<img").doesNotContainIgnoringCase("@import")
                 .doesNotContainIgnoringCase("url(").doesNotContain("src=");
@@ -60,7 +60,7 @@ class StatusPageTest {
 
     @Test
     void onlyHttpUrlsAreLinked() {
-        String html = StatusPage.render(report(List.of(row("javascript:alert(1)", true, true, 1.0, null))));
+        String html = StatusPage.render(report(List.of(row("javascript:alert(1)", true, true, 1.0, null))), "");
         assertThat(html).doesNotContain("href=\"javascript");
     }
 
@@ -69,11 +69,11 @@ class StatusPageTest {
         StatusReport fast = report(List.of());
         StatusReport r = new StatusReport(fast.version(), fast.startedAt(), 1, fast.strategy(), fast.measures(),
                 "1s", 1, fast.affinityOptions(), fast.selectedAt(), false, 0, 0, fast.locators(), List.of());
-        assertThat(StatusPage.render(r)).contains("content=\"5\"", "no backend: requests get 503",
+        assertThat(StatusPage.render(r, "")).contains("content=\"5\"", "no backend: requests get 503",
                 "No candidate");
         StatusReport slow = new StatusReport(fast.version(), fast.startedAt(), 1, fast.strategy(), fast.measures(),
                 "5m", 300, fast.affinityOptions(), fast.selectedAt(), true, 0, 0, fast.locators(), List.of());
-        assertThat(StatusPage.render(slow)).contains("content=\"60\"");
+        assertThat(StatusPage.render(slow, "")).contains("content=\"60\"");
     }
 
     @Test
