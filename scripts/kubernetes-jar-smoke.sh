@@ -15,7 +15,9 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # url, what
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
-  echo "FAIL: $2 did not come up ($1)"; exit 1
+  echo "FAIL: $2 did not come up ($1); the end of the logs:"
+  find "$work" -name '*.log' -exec tail -n 20 {} +
+  exit 1
 }
 
 prom_port=$(free_port); kube_port=$(free_port); mpp_port=$(free_port); admin_port=$(free_port)
