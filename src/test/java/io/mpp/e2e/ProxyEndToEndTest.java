@@ -157,7 +157,7 @@ class ProxyEndToEndTest {
     @Test
     @Order(6)
     void promtoolQueriesThroughMpp() throws Exception {
-        String promtool = PrometheusProcess.binary().replace("prometheus", "promtool");
+        String promtool = PrometheusProcess.promtool();
         Process instant = new ProcessBuilder(promtool, "query", "instant", mpp.url(), "up").redirectErrorStream(true).start();
         String out = new String(instant.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(instant.waitFor()).as(out).isZero();

@@ -75,7 +75,10 @@ class StrategiesEndToEndTest {
                         () -> !Double.isNaN(scalar(newer, "sum(prometheus_tsdb_head_samples_appended_total)")));
                 // The newer one is listed first: a strategy that took the first would pick it.
                 try (MppServer mpp = mpp("single-most-data", newer, older)) {
-                    Await.until(Duration.ofSeconds(30), "mpp to serve", () -> servedBy(mpp) != null);
+                    // Awaited, not asserted at once: on a loaded machine the first selection may have found the
+                    // older replica's probe too slow, and only the newer one live until the next selection.
+                    Await.until(Duration.ofSeconds(30), "mpp to serve from the replica with more samples",
+                            () -> older.url().equals(servedBy(mpp)));
                     for (int i = 0; i < 30; i++) {
                         assertThat(servedBy(mpp)).isEqualTo(older.url());
                     }
@@ -106,7 +109,9 @@ class StrategiesEndToEndTest {
                     .isLessThanOrEqualTo(Instant.now().minus(Duration.ofMinutes(170)).getEpochSecond());
 
             try (MppServer mpp = mpp("minimum-history:2h30m", fresh, old)) {
-                Await.until(Duration.ofSeconds(30), "mpp to serve", () -> servedBy(mpp) != null);
+                // Awaited for the same reason as above: with the old replica's probe slow, the fresh one serves.
+                Await.until(Duration.ofSeconds(30), "mpp to serve from the replica with enough history",
+                        () -> old.url().equals(servedBy(mpp)));
                 for (int i = 0; i < 30; i++) {
                     assertThat(servedBy(mpp)).isEqualTo(old.url());
                 }
@@ -133,7 +138,7 @@ class StrategiesEndToEndTest {
         om.append("# EOF\n");
         Path file = dir.resolve("history.om");
         Files.writeString(file, om);
-        String promtool = PrometheusProcess.binary().replace("prometheus", "promtool");
+        String promtool = PrometheusProcess.promtool();
         Process p = new ProcessBuilder(promtool, "tsdb", "create-blocks-from", "openmetrics", file.toString(),
                 dataDir.toString()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -94,6 +94,11 @@ public final class PrometheusProcess implements AutoCloseable {
                 + " (the end-to-end tests start real Prometheus servers)");
     }
 
+    /** promtool, which the Prometheus packages and release archives put next to the server. */
+    public static String promtool() {
+        return Path.of(binary()).resolveSibling("promtool").toString();
+    }
+
     public Path dataDir() {
         return dir.resolve("data");
     }
