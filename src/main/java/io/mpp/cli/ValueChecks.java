@@ -150,6 +150,7 @@ public final class ValueChecks {
         } catch (URISyntaxException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + MaskedUrl.of(text) + "' is not an http:// or https:// URL with a host");
+        throw new IllegalArgumentException("'" + MaskedUrl.of(text)
+                + "' is not an http:// or https:// URL with a host");
     }
 }

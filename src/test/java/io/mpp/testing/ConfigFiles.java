@@ -1,5 +1,6 @@
 package io.mpp.testing;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.configuration.YamlConfigurationFactory;
@@ -20,8 +21,8 @@ public final class ConfigFiles {
     public static MppConfiguration load(Map<String, String> environment) throws Exception {
         // The substitution mpp uses at start, over a map instead of the process environment.
         QuotingSubstitutor substitutor = new QuotingSubstitutor(environment::get);
-        return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(),
-                EmptyScalars.refusedIn(GoBooleans.acceptedBy(Jackson.newObjectMapper())), "dw")
+        ObjectMapper mapper = EmptyScalars.refusedIn(GoBooleans.acceptedBy(Jackson.newObjectMapper()));
+        return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(), mapper, "dw")
                 .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
     }
 }
