@@ -65,6 +65,7 @@ final class MarathonAppRules {
                 "no port mapping has containerPort = MPP_ADMIN_PORT (" + settings.get("MPP_ADMIN_PORT") + ")");
 
         checkEnv(env, app.path("secrets"));
+        checkLocators(settings);
         checkHealth(app.path("healthChecks"), httpIndex);
         checkLabels(app, httpIndex);
 
@@ -110,6 +111,24 @@ final class MarathonAppRules {
                         secretOnly + " must come from a secret, never be written into the app");
             }
         }
+    }
+
+    /** The checks mpp makes at start on its locators (MppApplication, the locator factories), on the env. */
+    private void checkLocators(Map<String, String> settings) {
+        boolean marathon = isSet(settings, "MPP_MARATHON_URL");
+        boolean kubernetes = isSet(settings, "MPP_KUBE_SERVICE_NAME") || isSet(settings, "MPP_KUBE_POD_LABEL_SELECTOR");
+        expect(marathon || kubernetes || isSet(settings, "MPP_ENDPOINTS_FILE"), "no locator is set, so mpp exits"
+                + " at start: set MPP_ENDPOINTS_FILE, MPP_MARATHON_URL, MPP_KUBE_SERVICE_NAME or"
+                + " MPP_KUBE_POD_LABEL_SELECTOR");
+        expect(!marathon || settings.getOrDefault("MPP_MARATHON_APPS", "").matches(".*[^,\\s].*"),
+                "MPP_MARATHON_URL is set but MPP_MARATHON_APPS names no app, so mpp exits at start");
+        boolean kubeSettings = settings.keySet().stream().anyMatch(name -> name.startsWith("MPP_KUBE"));
+        expect(!kubeSettings || kubernetes, "Kubernetes settings without MPP_KUBE_SERVICE_NAME or"
+                + " MPP_KUBE_POD_LABEL_SELECTOR: mpp ignores them and finds nothing in Kubernetes");
+    }
+
+    private static boolean isSet(Map<String, String> settings, String name) {
+        return !settings.getOrDefault(name, "").isBlank();
     }
 
     private void checkHealth(JsonNode checks, int httpIndex) {

@@ -211,27 +211,35 @@ class UniversePackageTest {
                 Map.entry("MPP_ADMIN_PORT", "8081")));
     }
 
-    /** Each optional block alone, and none: the commas around the blocks must hold in every combination. */
+    /**
+     * Each optional block alone, and with no Marathon block: the commas around the blocks must hold in every
+     * combination. Every combination keeps a locator, as the options schema demands.
+     */
     static Stream<Arguments> singleBlocks() {
         return Stream.of(
-                Arguments.of(Map.of("locators.marathon-url", "")),
                 Arguments.of(Map.of("locators.marathon-url", "", "locators.endpoints-file", "/e")),
-                Arguments.of(Map.of("locators.marathon-url", "", "locators.kubernetes.enabled", true)),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.kubernetes.enabled", true,
+                        "locators.kubernetes.service-name", "prometheus")),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.kubernetes.enabled", true,
+                        "locators.kubernetes.pod-label-selector", "app=prometheus")),
                 Arguments.of(Map.of("locators.marathon-url", "", "service.secret-name", "s",
                         "locators.endpoints-file", "/e")),
                 Arguments.of(Map.of("locators.marathon-auth-endpoint", "https://l/acs/api/v1/auth/login")),
                 Arguments.of(Map.of("service.secret-name", "mpp/sa")),
                 Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key")),
-                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "locators.marathon-url", "")),
+                Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "locators.marathon-url", "",
+                        "locators.endpoints-file", "/e")),
                 Arguments.of(Map.of("routing.affinity-key-secret", "mpp/key", "service.secret-name", "mpp/sa")),
                 Arguments.of(Map.of("locators.marathon-ca-file", "/ca.pem")),
                 Arguments.of(Map.of("locators.backend-ca-file", "/ca.pem")),
-                Arguments.of(Map.of("locators.marathon-url", "", "locators.backend-ca-file", "/ca.pem")));
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.backend-ca-file", "/ca.pem",
+                        "locators.endpoints-file", "/e")));
     }
 
     @ParameterizedTest
     @MethodSource("singleBlocks")
     void everyCombinationOfBlocksRendersValidJson(Map<String, Object> overrides) {
+        assertThat(schemaProblems(overrides)).isEmpty();
         JsonNode app = UniversePackage.render(UniversePackage.options(overrides));
         assertThat(MarathonAppRules.problems(app)).isEmpty();
         JsonNode secrets = app.path("secrets");
@@ -241,12 +249,50 @@ class UniversePackageTest {
                 && !overrides.containsKey("routing.affinity-key-secret"));
     }
 
+    /** Options that render an app mpp cannot start with, or whose Kubernetes settings mpp ignores. */
+    static Stream<Arguments> optionsThatLocateNothing() {
+        return Stream.of(
+                Arguments.of(Map.of("locators.marathon-url", ""), "no locator is set"),
+                Arguments.of(Map.of("locators.marathon-url", "  "), "no locator is set"),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.backend-ca-file", "/ca.pem"),
+                        "no locator is set"),
+                Arguments.of(Map.of("locators.marathon-url", "", "locators.kubernetes.enabled", true),
+                        "no locator is set"),
+                Arguments.of(Map.of("locators.kubernetes.enabled", true, "locators.kubernetes.service-name", " "),
+                        "Kubernetes settings without"),
+                Arguments.of(Map.of("locators.marathon-apps", ""), "MPP_MARATHON_APPS names no app"),
+                Arguments.of(Map.of("locators.marathon-apps", " , "), "MPP_MARATHON_APPS names no app"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("optionsThatLocateNothing")
+    void theSchemaAndTheRulesRefuseOptionsThatLocateNothing(Map<String, Object> overrides, String problem) {
+        assertThat(schemaProblems(overrides)).anyMatch(m -> m.contains("locators"));
+        assertThat(MarathonAppRules.problems(UniversePackage.render(UniversePackage.options(overrides))))
+                .anyMatch(p -> p.contains(problem));
+    }
+
+    @Test
+    void theSchemaAcceptsEachLocatorAlone() {
+        Map<String, Object> none = Map.of("locators.marathon-url", "");
+        for (Map<String, Object> one : List.of(Map.<String, Object>of("locators.endpoints-file", "/e"),
+                Map.<String, Object>of("locators.kubernetes.enabled", true, "locators.kubernetes.service-name", "p"),
+                Map.<String, Object>of("locators.kubernetes.enabled", true,
+                        "locators.kubernetes.pod-label-selector", "app=p"))) {
+            Map<String, Object> overrides = new java.util.HashMap<>(none);
+            overrides.putAll(one);
+            assertThat(schemaProblems(overrides)).as("%s", overrides).isEmpty();
+        }
+        assertThat(schemaProblems(Map.of())).as("Marathon alone, the defaults").isEmpty();
+    }
+
     @Test
     void theMarathonCaFileIsSetOnlyWithMarathonAndTheBackendsOneEitherWay() {
         Map<String, Object> both = Map.of("locators.marathon-ca-file", "/m.pem", "locators.backend-ca-file", "/b.pem");
         Map<String, String> withMarathon = env(UniversePackage.render(UniversePackage.options(both)));
         Map<String, Object> noMarathon = new java.util.HashMap<>(both);
         noMarathon.put("locators.marathon-url", "");
+        noMarathon.put("locators.endpoints-file", "/e");
         Map<String, String> without = env(UniversePackage.render(UniversePackage.options(noMarathon)));
         assertThat(withMarathon).containsEntry("MPP_MARATHON_CA_FILE", "/m.pem")
                 .containsEntry("MPP_BACKEND_CA_FILE", "/b.pem");
@@ -277,6 +323,12 @@ class UniversePackageTest {
             }
         });
         return values;
+    }
+
+    /** What config.json says of the defaults with these options replaced, as Cosmos validates them. */
+    static List<String> schemaProblems(Map<String, Object> overrides) {
+        JsonSchema schema = DRAFT_4.getSchema(UniversePackage.read("config.json"));
+        return messages(schema.validate(UniversePackage.optionsAsJson(UniversePackage.options(overrides))));
     }
 
     static List<String> violations(String schemaFile, JsonNode document) throws IOException {
