@@ -286,6 +286,28 @@ class UniversePackageTest {
         assertThat(schemaProblems(Map.of())).as("Marathon alone, the defaults").isEmpty();
     }
 
+    /** Draft-4 cannot compare two options: the descriptions say it, the defaults keep it, the rules check it. */
+    @Test
+    void theTaskKillGracePeriodMustExceedTheShutdownGracePeriod() {
+        Map<String, Object> defaults = UniversePackage.defaults();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> service = (Map<String, Object>) defaults.get("service");
+        assertThat((Integer) service.get("task-kill-grace-period-seconds"))
+                .isGreaterThan((Integer) service.get("shutdown-grace-period-seconds"));
+        assertThat(UniversePackage.read("config.json").path("properties").path("service").path("properties")
+                .path("task-kill-grace-period-seconds").path("description").asText())
+                .contains("must be above shutdown-grace-period-seconds");
+
+        JsonNode equal = UniversePackage.render(UniversePackage.options(Map.of(
+                "service.shutdown-grace-period-seconds", 30, "service.task-kill-grace-period-seconds", 30)));
+        JsonNode above = UniversePackage.render(UniversePackage.options(Map.of(
+                "service.shutdown-grace-period-seconds", 30, "service.task-kill-grace-period-seconds", 31)));
+        assertThat(MarathonAppRules.problems(equal))
+                .containsExactly("taskKillGracePeriodSeconds (30) must exceed mpp's shutdown grace period (30s),"
+                        + " else Marathon kills requests in flight");
+        assertThat(MarathonAppRules.problems(above)).isEmpty();
+    }
+
     @Test
     void theMarathonCaFileIsSetOnlyWithMarathonAndTheBackendsOneEitherWay() {
         Map<String, Object> both = Map.of("locators.marathon-ca-file", "/m.pem", "locators.backend-ca-file", "/b.pem");
