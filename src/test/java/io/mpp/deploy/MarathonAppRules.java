@@ -5,6 +5,8 @@ import io.dropwizard.util.Duration;
 import io.mpp.cli.ConfigVariables;
 import io.mpp.cli.Flag;
 import io.mpp.cli.ProxyFlags;
+import io.mpp.discovery.marathon.PortChoice;
+import io.mpp.proxy.affinity.AffinityFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +78,11 @@ final class MarathonAppRules {
                 + "s), else Marathon kills requests in flight");
     }
 
+    /** Settings whose flags take any text, checked as config.yml's reader does at start. */
+    private static final Map<String, java.util.function.Consumer<String>> READERS = Map.of(
+            "MPP_MARATHON_PORT", PortChoice::parse,
+            "MPP_AFFINITY_TRUSTED_PROXIES", value -> new AffinityFactory().setTrustedProxies(value));
+
     private void checkEnv(JsonNode env, JsonNode secrets) {
         Map<String, Flag> flags = ProxyFlags.all(ConfigVariables.bundled()).stream()
                 .collect(Collectors.toMap(Flag::variable, Function.identity()));
@@ -94,6 +101,7 @@ final class MarathonAppRules {
             } else if (!name.equals("MPP_ROUTING_STRATEGY")) {
                 try {
                     flag.check().check(value.asText());
+                    READERS.getOrDefault(name, text -> { }).accept(value.asText());
                 } catch (IllegalArgumentException ex) {
                     problems.add("env " + name + ": " + ex.getMessage());
                 }

@@ -41,6 +41,7 @@ class UniversePackageTest {
             Map.entry("service.verbose", true),
             Map.entry("locators.marathon-url", "https://m1.mesos:8443,https://m2.mesos:8443"),
             Map.entry("locators.marathon-apps", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
+            Map.entry("locators.marathon-port", "metrics"),
             Map.entry("locators.marathon-auth-endpoint", "https://leader.mesos/acs/api/v1/auth/login"),
             Map.entry("locators.insecure-certs", true),
             Map.entry("locators.marathon-ca-file", "/mnt/mesos/sandbox/.ssl/ca-bundle.crt"),
@@ -55,6 +56,7 @@ class UniversePackageTest {
             Map.entry("routing.strategy", "minimum-history:24h"),
             Map.entry("routing.selection-interval", "1m30s"),
             Map.entry("routing.affinity-options", "cookies,sourceip"),
+            Map.entry("routing.affinity-trusted-proxies", "1"),
             Map.entry("routing.affinity-key-secret", "monitoring/mpp-affinity-key"));
 
     @Test
@@ -153,6 +155,7 @@ class UniversePackageTest {
         assertThat(app.path("instances").asInt()).isEqualTo(2);
         assertThat(env.path("MPP_MARATHON_URL").asText()).isEqualTo("http://marathon.mesos:8080");
         assertThat(env.path("MPP_MARATHON_APPS").asText()).isEqualTo("/prometheus");
+        assertThat(env.path("MPP_MARATHON_PORT").asText()).isEqualTo("0");
         assertThat(env.path("MPP_INSECURE_CERTS").asText()).isEqualTo("false");
         assertThat(env.path("MPP_ROUTING_STRATEGY").asText()).isEqualTo("single-most-data");
         assertThat(env.path("MPP_SELECTION_INTERVAL").asText()).isEqualTo("10s");
@@ -160,6 +163,7 @@ class UniversePackageTest {
         assertThat(env.path("MPP_SHUTDOWN_GRACE_PERIOD").asText()).isEqualTo("15s");
         assertThat(env.has("DCOS_SERVICE_ACCOUNT_CREDENTIAL")).isFalse();
         assertThat(env.has("MPP_AFFINITY_KEY")).isFalse();
+        assertThat(env.has("MPP_AFFINITY_TRUSTED_PROXIES")).isFalse();
         assertThat(app.has("secrets")).isFalse();
         assertThat(env.has("MPP_ENDPOINTS_FILE")).isFalse();
         assertThat(env.has("MPP_KUBE_NAMESPACE")).isFalse();
@@ -192,6 +196,7 @@ class UniversePackageTest {
         assertThat(env(app)).containsAllEntriesOf(Map.ofEntries(
                 Map.entry("MPP_MARATHON_URL", "https://m1.mesos:8443,https://m2.mesos:8443"),
                 Map.entry("MPP_MARATHON_APPS", "/monitoring/prometheus-a,/monitoring/prometheus-b"),
+                Map.entry("MPP_MARATHON_PORT", "metrics"),
                 Map.entry("MPP_MARATHON_AUTH_ENDPOINT", "https://leader.mesos/acs/api/v1/auth/login"),
                 Map.entry("MPP_INSECURE_CERTS", "true"),
                 Map.entry("MPP_MARATHON_CA_FILE", "/mnt/mesos/sandbox/.ssl/ca-bundle.crt"),
@@ -205,6 +210,7 @@ class UniversePackageTest {
                 Map.entry("MPP_ROUTING_STRATEGY", "minimum-history:24h"),
                 Map.entry("MPP_SELECTION_INTERVAL", "1m30s"),
                 Map.entry("MPP_AFFINITY_OPTIONS", "cookies,sourceip"),
+                Map.entry("MPP_AFFINITY_TRUSTED_PROXIES", "1"),
                 Map.entry("MPP_SHUTDOWN_GRACE_PERIOD", "30s"),
                 Map.entry("MPP_VERBOSE", "true"),
                 Map.entry("MPP_PORT", "9090"),
@@ -306,6 +312,40 @@ class UniversePackageTest {
                 .containsExactly("taskKillGracePeriodSeconds (30) must exceed mpp's shutdown grace period (30s),"
                         + " else Marathon kills requests in flight");
         assertThat(MarathonAppRules.problems(above)).isEmpty();
+    }
+
+    @Test
+    void zeroTrustedProxiesIsSetAndTheMarathonPortOnlyWithMarathon() {
+        Map<String, String> zero = env(UniversePackage.render(UniversePackage.options(Map.of(
+                "routing.affinity-trusted-proxies", "0", "locators.marathon-port", "1"))));
+        Map<String, String> noMarathon = env(UniversePackage.render(UniversePackage.options(Map.of(
+                "locators.marathon-url", "", "locators.endpoints-file", "/e", "locators.marathon-port", "1"))));
+        assertThat(zero).containsEntry("MPP_AFFINITY_TRUSTED_PROXIES", "0").containsEntry("MPP_MARATHON_PORT", "1");
+        assertThat(noMarathon).doesNotContainKey("MPP_MARATHON_PORT");
+    }
+
+    @Test
+    void theSchemaAndTheRulesRefuseWhatMppRefusesAsPortOrTrustedProxies() {
+        for (String bad : List.of("65", "-1", "1.5", "one", " 1")) {
+            assertThat(schemaProblems(Map.of("routing.affinity-trusted-proxies", bad))).as(bad)
+                    .anyMatch(m -> m.contains("affinity-trusted-proxies"));
+        }
+        for (String bad : List.of("", "-web", "web port", "web/1")) {
+            assertThat(schemaProblems(Map.of("locators.marathon-port", bad))).as(bad)
+                    .anyMatch(m -> m.contains("marathon-port"));
+        }
+        for (String good : List.of("0", "64", "7")) {
+            assertThat(schemaProblems(Map.of("routing.affinity-trusted-proxies", good))).as(good).isEmpty();
+        }
+        for (String good : List.of("0", "2", "web", "prometheus_http.1")) {
+            assertThat(schemaProblems(Map.of("locators.marathon-port", good))).as(good).isEmpty();
+        }
+        var app = (com.fasterxml.jackson.databind.node.ObjectNode) UniversePackage.render(UniversePackage.defaults());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) app.path("env")).put("MPP_AFFINITY_TRUSTED_PROXIES", "65")
+                .put("MPP_MARATHON_PORT", "web port");
+        assertThat(MarathonAppRules.problems(app)).hasSize(2)
+                .anyMatch(p -> p.startsWith("env MPP_AFFINITY_TRUSTED_PROXIES: '65' is not a number of proxies"))
+                .anyMatch(p -> p.startsWith("env MPP_MARATHON_PORT: MPP_MARATHON_PORT (port) 'web port' is neither"));
     }
 
     @Test
