@@ -128,7 +128,8 @@ public final class ValueChecks {
         try {
             JsonNode node = JSON.readTree(text);
             if (node == null || !node.isObject()) {
-                throw new IllegalArgumentException("the value is not a JSON object (its text is not shown: it is a secret)");
+                throw new IllegalArgumentException(
+                        "the value is not a JSON object (its text is not shown: it is a secret)");
             }
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the value is not valid JSON at line " + e.getLocation().getLineNr()

@@ -38,7 +38,8 @@ final class MarathonAppRules {
     private void check(JsonNode app) {
         expect(app.path("id").asText().matches("(/[a-z0-9]([a-z0-9.-]*[a-z0-9])?)+"), "id is not a Marathon app ID: "
                 + app.path("id"));
-        expect(app.path("instances").isInt() && app.path("instances").asInt() >= 1, "instances must be an integer >= 1");
+        expect(app.path("instances").isInt() && app.path("instances").asInt() >= 1,
+                "instances must be an integer >= 1");
         expect(app.path("cpus").isNumber() && app.path("cpus").asDouble() > 0, "cpus must be a positive number");
         expect(app.path("mem").isNumber() && app.path("mem").asDouble() >= 256, "mem must be a number >= 256 (MiB)");
         expect(!app.has("cmd") && !app.has("args"), "cmd/args would replace the image's entrypoint that runs mpp");
@@ -142,7 +143,8 @@ final class MarathonAppRules {
     private void checkHealth(JsonNode checks, int httpIndex) {
         boolean found = false;
         for (JsonNode check : checks) {
-            if (check.path("protocol").asText().equals("MESOS_HTTP") && check.path("path").asText().equals("/mpp/health")
+            if (check.path("protocol").asText().equals("MESOS_HTTP")
+                    && check.path("path").asText().equals("/mpp/health")
                     && check.path("portIndex").asInt(-1) == httpIndex) {
                 found = true;
                 expect(check.path("timeoutSeconds").asInt() < check.path("intervalSeconds").asInt(),

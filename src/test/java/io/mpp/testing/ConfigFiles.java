@@ -23,6 +23,7 @@ public final class ConfigFiles {
         QuotingSubstitutor substitutor = new QuotingSubstitutor(environment::get);
         ObjectMapper mapper = EmptyScalars.refusedIn(GoBooleans.acceptedBy(Jackson.newObjectMapper()));
         return new YamlConfigurationFactory<>(MppConfiguration.class, Validators.newValidator(), mapper, "dw")
-                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor), "config.yml");
+                .build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(), substitutor),
+                        "config.yml");
     }
 }
