@@ -3,6 +3,7 @@ package io.mpp.discovery.marathon.dcos;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.util.MaskedUrl;
 import java.net.URI;
 import java.security.PrivateKey;
 import java.util.Locale;
@@ -87,16 +88,23 @@ public record PrincipalSecret(String uid, PrivateKey privateKey, String password
             throw new IllegalArgumentException(source + ": field 'login_endpoint' is missing; set it in the secret or"
                     + " set MPP_MARATHON_AUTH_ENDPOINT (e.g. https://leader.mesos/acs/api/v1/auth/login)");
         }
+        // Messages show the value masked: a URL with credentials would put them in logs and on the status page.
+        String shown = MaskedUrl.of(value.strip());
+        URI uri;
         try {
-            URI uri = URI.create(value.strip());
-            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
-                throw new IllegalArgumentException("not an http(s) URL");
-            }
-            return uri;
+            uri = URI.create(value.strip());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(where + " is not an http(s) URL: '" + value.strip() + "'");
+            throw new IllegalArgumentException(where + " is not an http(s) URL: '" + shown + "'");
         }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (uri.getRawUserInfo() != null || (uri.getHost() == null && !shown.equals(value.strip()))) {
+            throw new IllegalArgumentException(where + " carries credentials: '" + shown + "'; the login endpoint"
+                    + " takes none (the account's key or password is in the secret)");
+        }
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new IllegalArgumentException(where + " is not an http(s) URL: '" + shown + "'");
+        }
+        return uri;
     }
 
     private static String text(JsonNode root, String field, String source) {

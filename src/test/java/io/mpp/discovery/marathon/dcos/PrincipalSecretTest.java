@@ -67,6 +67,22 @@ class PrincipalSecretTest {
     }
 
     @Test
+    void aLoginEndpointWithCredentialsIsRefusedWithoutShowingThem() {
+        String pem = TestKeys.pkcs1(keys);
+        String withPassword = "http://admin:Sup3rS3cret@127.0.0.1:1/acs/api/v1/auth/login";
+        assertThatThrownBy(() -> PrincipalSecret.parse(TestKeys.secret("a", pem, withPassword), SOURCE, ""))
+                .hasMessageContaining(SOURCE + ": field 'login_endpoint' carries credentials:"
+                        + " 'http://***@127.0.0.1:1/acs/api/v1/auth/login'")
+                .hasMessageNotContaining("Sup3rS3cret");
+        // One that URI cannot even parse (a '%' not followed by two hex digits) is masked too.
+        assertThatThrownBy(() -> PrincipalSecret.parse(TestKeys.secret("a", pem, LOGIN), SOURCE,
+                "http://admin:Sup3r%S3cret@127.0.0.1:1/login"))
+                .hasMessageContaining("MPP_MARATHON_AUTH_ENDPOINT is not an http(s) URL:"
+                        + " 'http://***@127.0.0.1:1/login'")
+                .hasMessageNotContaining("S3cret");
+    }
+
+    @Test
     void errorsNameTheFieldAndNeverTheKey() {
         String pem = TestKeys.pkcs1(keys);
         ObjectMapper json = new ObjectMapper();
