@@ -35,8 +35,10 @@ public record AuthToken(String value, Instant obtained, Instant expires) {
      */
     public Instant refreshAt() {
         Duration lifetime = Duration.between(obtained, expires);
-        if (lifetime.isNegative()) {
-            return expires; // expired on arrival (clocks apart): Marathon decides, a 401 brings a new login
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            // Expired on arrival by this clock (clocks apart): used as one of unknown lifetime, not thrown away at
+            // every call. Marathon decides; a 401 brings a new login.
+            return obtained.plus(UNKNOWN_LIFETIME).minus(MAX_MARGIN);
         }
         Duration margin = lifetime.dividedBy(2).compareTo(MAX_MARGIN) < 0 ? lifetime.dividedBy(2) : MAX_MARGIN;
         return expires.minus(margin);
@@ -48,11 +50,13 @@ public record AuthToken(String value, Instant obtained, Instant expires) {
             return java.util.Optional.empty();
         }
         try {
-            JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+            byte[] payload = Base64.getUrlDecoder().decode(parts[1]);
+            JsonNode claims = JSON.readTree(new String(payload, StandardCharsets.UTF_8));
             JsonNode exp = claims.get("exp");
             return exp != null && exp.isNumber() ? java.util.Optional.of(Instant.ofEpochSecond(exp.asLong()))
                     : java.util.Optional.empty();
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (java.io.IOException | IllegalArgumentException | java.time.DateTimeException e) {
+            // Not JSON, not base64, or an exp no clock can hold (1e20): a token of unknown lifetime.
             return java.util.Optional.empty();
         }
     }

@@ -121,10 +121,25 @@ class DcosAuthenticatorTest {
         assertThat(opaque.toString()).doesNotContain("not-a-jwt");
     }
 
+    @Test
+    void aTokenWhoseExpNoClockHoldsOrIsPastIsKeptForTheUnknownLifetime() {
+        Instant now = Instant.ofEpochSecond(1_000_000);
+        // 1e20 s: Instant cannot hold it; the token is still usable, with the lifetime of one that has no exp.
+        AuthToken huge = AuthToken.of(jwtWithExp("1e20"), now);
+        assertThat(huge.expires()).isEqualTo(now.plus(AuthToken.UNKNOWN_LIFETIME));
+        // Past by this clock (clocks apart): kept for a while rather than replaced before every call.
+        AuthToken past = AuthToken.of(jwtWithExp(Long.toString(now.getEpochSecond() - 60)), now);
+        assertThat(past.refreshAt()).isAfter(now.plus(Duration.ofMinutes(30)));
+    }
+
     private static String jwtWithExp(Instant exp) {
+        return jwtWithExp(Long.toString(exp.getEpochSecond()));
+    }
+
+    private static String jwtWithExp(String exp) {
         java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
         return b64.encodeToString("{\"alg\":\"HS256\"}".getBytes()) + "."
-                + b64.encodeToString(("{\"uid\":\"x\",\"exp\":" + exp.getEpochSecond() + "}").getBytes()) + ".sig";
+                + b64.encodeToString(("{\"uid\":\"x\",\"exp\":" + exp + "}").getBytes()) + ".sig";
     }
 
     @Test
