@@ -41,7 +41,7 @@ public final class AppTasks {
                 return new Result(List.of(), skipped, 0, 0);
             }
         }
-        boolean checked = app.path("healthChecks").isArray() && !app.path("healthChecks").isEmpty();
+        int checks = app.path("healthChecks").isArray() ? app.path("healthChecks").size() : 0;
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
         int notRunning = 0;
         int notHealthy = 0;
@@ -50,7 +50,7 @@ public final class AppTasks {
                 notRunning++;
                 continue;
             }
-            if (checked && !healthy(task)) {
+            if (checks > 0 && !healthy(task, checks)) {
                 notHealthy++;
                 continue;
             }
@@ -77,10 +77,13 @@ public final class AppTasks {
         return task.hasNonNull("startedAt");
     }
 
-    /** Healthy when every health check has reported, and every one of them alive. */
-    private static boolean healthy(JsonNode task) {
+    /**
+     * Healthy when every one of the app's health checks has reported (Marathon lists a check's result once it has
+     * run), and every one of them alive.
+     */
+    private static boolean healthy(JsonNode task, int checks) {
         JsonNode results = task.path("healthCheckResults");
-        if (!results.isArray() || results.isEmpty()) {
+        if (!results.isArray() || results.size() < checks) {
             return false;
         }
         for (JsonNode result : results) {

@@ -108,6 +108,19 @@ class AppTasksTest {
     }
 
     @Test
+    void aTaskCountsOnceEveryOneOfTheAppsChecksHasReported() throws Exception {
+        ObjectNode node = app("/prom").port("web", 0).healthChecked().task(task("a").ports(31001).alive(true)).node();
+        node.withArray("healthChecks").addObject().put("protocol", "COMMAND").putObject("command")
+                .put("value", "test -d /prometheus/data");
+        AppTasks.Result oneOfTwo = AppTasks.of(node, FIRST, "m");
+        assertThat(oneOfTwo.endpoints()).as("a task whose second check has not run yet").isEmpty();
+        assertThat(oneOfTwo.notHealthy()).isEqualTo(1);
+
+        ((ObjectNode) node.path("tasks").get(0)).withArray("healthCheckResults").addObject().put("alive", true);
+        assertThat(urls(AppTasks.of(node, FIRST, "m"))).containsExactly("http://127.0.0.1:31001");
+    }
+
+    @Test
     void aTaskWithoutUsablePortOrAddressIsSkippedByName() {
         MarathonApp.Task noPorts = task("noports");
         MarathonApp.Task ok = task("ok").ports(31001);
