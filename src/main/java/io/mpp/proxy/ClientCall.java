@@ -3,6 +3,7 @@ package io.mpp.proxy;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.Invocable;
@@ -33,6 +34,12 @@ final class ClientCall implements BackendCall, Response.Listener {
 
     @Override
     public void onHeaders(Response answer) {
+        String coding = answer.getHeaders().get(HttpHeader.TRANSFER_ENCODING);
+        BadAnswer unsupported = coding == null ? null : BadAnswer.ofTransferEncoding(coding);
+        if (unsupported != null) {
+            answer.abort(unsupported);
+            return;
+        }
         listener.onHead(answer.getStatus(), answer.getHeaders());
     }
 

@@ -13,10 +13,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Promise;
 
@@ -204,6 +208,11 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             return failure.getMessage() != null ? failure.getMessage()
                     : "no complete answer within the exchange timeout";
         }
+        if (failure instanceof HttpResponseException) {
+            // Jetty's client on a bad answer; its message is a dump of the connection.
+            return "the backend's answer is not valid HTTP/1.1"
+                    + (failure.getCause() instanceof HttpException bad ? ": " + bad.getReason() : "");
+        }
         if (failure instanceof ConnectException) {
             return "connection refused";
         }
@@ -291,12 +300,24 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             response.write(last, chunk, taken);
         }
 
+        private boolean headWithoutLength() {
+            return HttpMethod.HEAD.is(request.getMethod())
+                    && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH);
+        }
+
         @Override
         public void onComplete(Throwable failure) {
             if (state.get() == STARTED) {
                 over = true;
                 if (failure == null) {
                     proxy.metrics().completed(backend, status, started);
+                    if (!response.isCommitted() && headWithoutLength()) {
+                        // Ended with nothing sent, Jetty would state Content-Length: 0, which a HEAD answer only
+                        // says of an empty GET answer. Sending the head first leaves the length unstated.
+                        response.write(false, BufferUtil.EMPTY_BUFFER,
+                                Callback.from(() -> InlineResume.succeed(callback), callback::failed));
+                        return;
+                    }
                     InlineResume.succeed(callback);
                 } else if (!response.isCommitted() && clientFailure != null) {
                     // Gone after the answer's head came and before any of it went out; its response is not touched

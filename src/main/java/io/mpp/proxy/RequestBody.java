@@ -45,7 +45,8 @@ sealed interface RequestBody {
 
         @Override
         public org.eclipse.jetty.client.Request.Content content(String contentType) {
-            return contentType == null ? new BytesRequestContent(bytes) : new BytesRequestContent(contentType, bytes);
+            // A body without a type goes without one, as the client sent it (not as application/octet-stream).
+            return new BytesRequestContent(contentType, bytes);
         }
     }
 
@@ -58,7 +59,35 @@ sealed interface RequestBody {
 
         @Override
         public org.eclipse.jetty.client.Request.Content content(String contentType) {
-            return new ContentSourceRequestContent(source, contentType);
+            return new ContentSourceRequestContent(new KeptFromBackendFailures(source), contentType);
+        }
+    }
+
+    /**
+     * The client's body as a backend request's content. A backend request that fails (a bad answer, a broken
+     * connection) fails its content; passed on, that failed the client's request as if the client had gone away,
+     * and the exchange answered nothing but a cut connection, counted 499, where a 502 was due. The rest of the
+     * body is left unread instead: the error answer closes the connection.
+     */
+    record KeptFromBackendFailures(Content.Source source) implements Content.Source {
+        @Override
+        public long getLength() {
+            return source.getLength();
+        }
+
+        @Override
+        public Content.Chunk read() {
+            return source.read();
+        }
+
+        @Override
+        public void demand(Runnable demandCallback) {
+            source.demand(demandCallback);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            // not the client's failure: see above
         }
     }
 

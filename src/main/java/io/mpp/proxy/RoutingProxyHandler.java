@@ -19,8 +19,10 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.proxy.ProxyHandler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
@@ -41,6 +43,8 @@ public class RoutingProxyHandler extends ProxyHandler {
 
     public static final String SERVED_BY = "MPP.ServedBy";
 
+    /** Room left in an answer's head for what mpp adds to it: MPP.ServedBy, an affinity cookie. */
+    static final int ADDED_HEAD_BYTES = 1024;
     /** The exchange timeout bounds a request; the client connection's idle timeout must not cut a slow query. */
     private static final Predicate<TimeoutException> KEEP_WAITING = timeout -> false;
 
@@ -54,6 +58,7 @@ public class RoutingProxyHandler extends ProxyHandler {
     private final SslContextFactory.Client backendTls;
     private AnswerWatchdog watchdog;
     private Http1Client http1;
+    private int maxAnswerHeadBytes;
 
     /** @param backendTls TLS for https backends, this handler's own (its HTTP client starts and stops it) */
     public RoutingProxyHandler(SelectionSource selection, RetryPolicy policy, Affinity affinity, ProxyMetrics metrics,
@@ -95,14 +100,31 @@ public class RoutingProxyHandler extends ProxyHandler {
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
+        client.setDefaultRequestContentType(null); // a body the client sent without a type goes without one
+        client.setMaxResponseHeadersSize(maxAnswerHeadBytes);
+    }
+
+    /**
+     * A backend's answer head must fit, with what mpp adds, in what the server's connectors write (their
+     * {@code maxResponseHeaderSize}): a longer one is a bad answer (502), not Jetty's error page after the proxy
+     * counted a success.
+     */
+    static int maxAnswerHeadBytes(Server server) {
+        int smallest = Integer.MAX_VALUE;
+        // Looked for among the beans: Dropwizard wraps each connection factory in one that counts connections.
+        for (HttpConnectionFactory http : server.getContainedBeans(HttpConnectionFactory.class)) {
+            smallest = Math.min(smallest, http.getHttpConfiguration().getResponseHeaderSize());
+        }
+        return smallest == Integer.MAX_VALUE ? 64 * 1024 : Math.max(1024, smallest - ADDED_HEAD_BYTES);
     }
 
     @Override
     protected void doStart() throws Exception {
         watchdog = new AnswerWatchdog(policy.headersTimeout());
+        maxAnswerHeadBytes = maxAnswerHeadBytes(getServer());
         if (http1 == null) {
             http1 = new Http1Client(ProxyConnector.of(getServer()), getServer().getThreadPool(), connectTimeout,
-                    idleTimeout, maxConnectionsPerBackend);
+                    new Http1Client.Limits(idleTimeout, maxAnswerHeadBytes), maxConnectionsPerBackend);
             addBean(http1, true);
         }
         super.doStart();

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.dropwizard.testing.ConfigOverride;
 import io.mpp.testing.Await;
 import io.mpp.testing.MppServer;
+import io.mpp.testing.RawHttp;
 import io.mpp.testing.ScriptedBackend;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -371,12 +371,6 @@ class BackendConnectionTest {
     }
 
     private static String raw(MppServer mpp, String request) throws IOException {
-        URI base = URI.create(mpp.url());
-        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
-            socket.setSoTimeout(30_000);
-            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-            InputStream in = socket.getInputStream();
-            return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp.exchange(mpp.url(), request);
     }
 }

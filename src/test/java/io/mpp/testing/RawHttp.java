@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +19,19 @@ public final class RawHttp {
     public static byte[] get(String target, boolean close) {
         return ("GET " + target + " HTTP/1.1\r\nHost: mpp\r\n" + (close ? "Connection: close\r\n" : "") + "\r\n")
                 .getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Sends {@code request} as it is (ISO-8859-1) to the server at {@code baseUrl} on a connection of its own and
+     * reads everything until the server closes it.
+     */
+    public static String exchange(String baseUrl, String request) throws IOException {
+        URI base = URI.create(baseUrl);
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** One answer with a Content-Length, read off a connection that stays open. */

@@ -23,7 +23,7 @@ public final class Http1Client extends ContainerLifeCycle {
 
     private final Dialer dialer;
     private final Executor executor;
-    private final long idleTimeoutMillis;
+    private final Limits limits;
     private final int maxConnectionsPerBackend;
     private final ConcurrentHashMap<String, Http1Pool> pools = new ConcurrentHashMap<>();
 
@@ -31,10 +31,10 @@ public final class Http1Client extends ContainerLifeCycle {
      * @param server the server's connector, whose selectors then carry the backend connections too; null for a
      *               selector of the client's own
      */
-    public Http1Client(ProxyConnector server, Executor executor, Duration connectTimeout, Duration idleTimeout,
+    public Http1Client(ProxyConnector server, Executor executor, Duration connectTimeout, Limits limits,
                        int maxConnectionsPerBackend) {
         this.executor = executor;
-        this.idleTimeoutMillis = idleTimeout.toMillis();
+        this.limits = limits;
         this.maxConnectionsPerBackend = maxConnectionsPerBackend;
         if (server != null) {
             server.setConnectTimeout(connectTimeout.toMillis());
@@ -89,7 +89,16 @@ public final class Http1Client extends ContainerLifeCycle {
         URI uri = URI.create(backendUrl);
         int port = uri.getPort() < 0 ? 80 : uri.getPort();
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-        return new Http1Pool(dialer, executor, idleTimeoutMillis, uri.getHost(), port, path, maxConnectionsPerBackend,
+        return new Http1Pool(dialer, executor, limits, uri.getHost(), port, path, maxConnectionsPerBackend,
                 pool -> pools.remove(backendUrl, pool));
+    }
+
+    /**
+     * What a backend connection tolerates.
+     *
+     * @param idleTimeout  silence on a connection, idle or within an answer, before it is closed
+     * @param maxHeadBytes the longest answer head taken; a longer one fails as a bad answer
+     */
+    public record Limits(Duration idleTimeout, int maxHeadBytes) {
     }
 }

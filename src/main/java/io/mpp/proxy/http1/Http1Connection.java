@@ -15,6 +15,7 @@ import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpParser;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.AbstractConnection;
 import org.eclipse.jetty.io.EndPoint;
@@ -44,14 +45,13 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     }
 
     private static final int BUFFER_SIZE = 16 * 1024;
-    private static final int MAX_HEADER_BYTES = 64 * 1024;
     /** States of a chunk handed to the listener. */
     private static final int WRITING = 0;
     private static final int TAKEN = 1;
     private static final int PAUSED = 2;
 
     private final Http1Pool pool;
-    private final HttpParser parser = new HttpParser(this, MAX_HEADER_BYTES);
+    private final HttpParser parser;
     private final ByteBuffer in = BufferUtil.allocateDirect(BUFFER_SIZE);
     private final AtomicInteger chunk = new AtomicInteger(TAKEN);
     private final Callback sent = Callback.from(InvocationType.NON_BLOCKING, this::halfDone, this::sendFailed);
@@ -81,6 +81,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     Http1Connection(EndPoint endPoint, Executor executor, Http1Pool pool) {
         super(endPoint, executor);
         this.pool = pool;
+        this.parser = new HttpParser(this, pool.maxHeadBytes());
         // Whichever selector carries it, an endpoint starts with its connector's idle timeout, not the client's.
         endPoint.setIdleTimeout(pool.idleTimeoutMillis());
     }
@@ -283,6 +284,13 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
 
     @Override
     public void parsedHeader(HttpField field) {
+        if (field.getHeader() == HttpHeader.TRANSFER_ENCODING) {
+            BadAnswer unsupported = BadAnswer.ofTransferEncoding(field.getValue());
+            if (unsupported != null) {
+                failure = unsupported; // kept by badMessage, which the parser calls for this throw
+                throw new HttpException.RuntimeException(HttpStatus.BAD_GATEWAY_502, unsupported.getMessage());
+            }
+        }
         if (field.getHeader() == HttpHeader.CONNECTION) {
             if (field.contains(HttpHeaderValue.CLOSE.asString())) {
                 keepAlive = false;
@@ -338,7 +346,9 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
 
     @Override
     public void badMessage(HttpException cause) {
-        failure = new BadAnswer("the backend's answer is not valid HTTP/1.1: " + cause.getReason());
+        if (failure == null) {
+            failure = new BadAnswer("the backend's answer is not valid HTTP/1.1: " + cause.getReason());
+        }
     }
 
     /** The client took a chunk: go on parsing, here when the parsing thread has already stopped for it. */

@@ -25,6 +25,7 @@ final class Http1Pool {
     private final Dialer dialer;
     private final Executor executor;
     private final long idleTimeoutMillis;
+    private final int maxHeadBytes;
     private final String host;
     private final int port;
     /** The address when the host is an IP literal; null for a name, which is looked up for each new connection. */
@@ -38,11 +39,12 @@ final class Http1Pool {
     private final AtomicInteger open = new AtomicInteger();
     private final ClientConnectionFactory factory;
 
-    Http1Pool(Dialer dialer, Executor executor, long idleTimeoutMillis, String host, int port, String pathPrefix,
+    Http1Pool(Dialer dialer, Executor executor, Http1Client.Limits limits, String host, int port, String pathPrefix,
               int max, Consumer<Http1Pool> onEmpty) {
         this.dialer = dialer;
         this.executor = executor;
-        this.idleTimeoutMillis = idleTimeoutMillis;
+        this.idleTimeoutMillis = limits.idleTimeout().toMillis();
+        this.maxHeadBytes = limits.maxHeadBytes();
         this.host = host;
         this.port = port;
         this.pathPrefix = pathPrefix;
@@ -121,6 +123,11 @@ final class Http1Pool {
     /** A backend connection's idle timeout: silence on it, idle or within an answer. */
     long idleTimeoutMillis() {
         return idleTimeoutMillis;
+    }
+
+    /** The most bytes an answer's head may have; a longer one is a bad answer. */
+    int maxHeadBytes() {
+        return maxHeadBytes;
     }
 
     String pathPrefix() {

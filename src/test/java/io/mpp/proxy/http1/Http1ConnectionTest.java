@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mpp.proxy.AnswerListener;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpFields;
@@ -19,8 +20,8 @@ class Http1ConnectionTest {
 
     private static final String REQUEST = "GET /api/v1/query?query=up HTTP/1.1\r\nHost: h\r\n\r\n";
 
-    private final Http1Pool pool = new Http1Pool(new ClientConnector()::connect, Runnable::run, 30_000,
-            "127.0.0.1", 9090, "", 4, p -> { });
+    private final Http1Pool pool = new Http1Pool(new ClientConnector()::connect, Runnable::run,
+            new Http1Client.Limits(Duration.ofSeconds(30), 8192), "127.0.0.1", 9090, "", 4, p -> { });
     /** Output room for 16 bytes: a longer request stays half-written until the test takes the output. */
     private final ByteArrayEndPoint endPoint = new ByteArrayEndPoint(new byte[0], 16, false);
     private final Http1Connection connection = new Http1Connection(endPoint, Runnable::run, pool);
