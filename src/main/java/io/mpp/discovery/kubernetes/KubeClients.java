@@ -3,6 +3,8 @@ package io.mpp.discovery.kubernetes;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.credentials.KubeconfigAuthentication;
+import io.kubernetes.client.util.credentials.RefreshAuthentication;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -11,7 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+import okhttp3.Response;
 
 /**
  * Builds the official client from a kubeconfig file ({@code MPP_KUBECONFIG}) or, when none is given, from the
@@ -19,12 +25,26 @@ import java.util.Map;
  */
 final class KubeClients {
 
+    /**
+     * How long a token from a kubeconfig (exec plugin, token file, auth provider) is used before it is fetched
+     * again. The client ignores the expiry an exec plugin states, so this must be shorter than the shortest token
+     * lifetime in use (EKS: 15 minutes); a 401 also fetches a new one at once (see {@link RenewOnRefusal}).
+     */
+    static final Duration TOKEN_REFRESH = Duration.ofMinutes(1);
+
     private final String kubeconfig;
     private final Map<String, String> env;
+    private final Duration tokenRefresh;
 
     KubeClients(String kubeconfig, Map<String, String> env) {
+        this(kubeconfig, env, TOKEN_REFRESH);
+    }
+
+    /** @param tokenRefresh whole seconds, at least one (the client counts in seconds; zero would mean always) */
+    KubeClients(String kubeconfig, Map<String, String> env, Duration tokenRefresh) {
         this.kubeconfig = kubeconfig;
         this.env = env;
+        this.tokenRefresh = tokenRefresh;
     }
 
     /**
@@ -34,7 +54,8 @@ final class KubeClients {
      * @throws IllegalArgumentException naming the setting and what is wrong with it
      */
     ApiClient build(Duration connect, Duration read, Duration wholeCall) {
-        ApiClient client = kubeconfig.isEmpty() ? inCluster() : fromFile(Path.of(kubeconfig));
+        ApiClient client = kubeconfig.isEmpty() ? inCluster() : fromFile(Path.of(kubeconfig), tokenRefresh);
+        // newBuilder keeps the interceptors, the credentials' among them.
         client.setHttpClient(client.getHttpClient().newBuilder()
                 .connectTimeout(connect)
                 .readTimeout(read)
@@ -44,7 +65,7 @@ final class KubeClients {
         return client;
     }
 
-    private static ApiClient fromFile(Path path) {
+    private static ApiClient fromFile(Path path, Duration tokenRefresh) {
         String problem;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             KubeConfig config = KubeConfig.loadKubeConfig(reader);
@@ -53,7 +74,17 @@ final class KubeClients {
                 throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
                         + config.getCurrentContext() + "') names no cluster with a server URL");
             }
-            return ClientBuilder.kubeconfig(config).build();
+            // Without a refresh period the client fetches a token once (an exec plugin runs once) and sends it
+            // for ever, long after it expired.
+            ClientBuilder builder = ClientBuilder.kubeconfig(config, tokenRefresh);
+            ApiClient client = builder.build();
+            if (builder.getAuthentication() instanceof KubeconfigAuthentication auth
+                    && auth.getDelegateAuthentication() instanceof RefreshAuthentication refreshing) {
+                OkHttpClient.Builder http = client.getHttpClient().newBuilder();
+                http.interceptors().add(0, new RenewOnRefusal(refreshing)); // outside the one adding the token
+                client.setHttpClient(http.build());
+            }
+            return client;
         } catch (NoSuchFileException e) {
             problem = "no such file";
         } catch (IOException e) {
@@ -80,6 +111,24 @@ final class KubeClients {
                     + " which cannot be read (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "): is a"
                     + " service account token mounted at " + new File("/var/run/secrets/kubernetes.io/serviceaccount")
                     + "?");
+        }
+    }
+
+    /**
+     * When the API server refuses a token (401), fetches a new one and sends the request once more: a token can be
+     * revoked or expire before the refresh period is over. A token that does not change is simply refused twice.
+     */
+    private record RenewOnRefusal(RefreshAuthentication credentials) implements Interceptor {
+
+        @Override
+        public Response intercept(Chain chain) throws IOException {
+            Response response = chain.proceed(chain.request());
+            if (response.code() != 401) {
+                return response;
+            }
+            response.close();
+            credentials.setExpiry(Instant.MIN); // the next request (the one below) runs the plugin again
+            return chain.proceed(chain.request());
         }
     }
 
