@@ -18,7 +18,7 @@ public final class ValueChecks {
 
     private static final Pattern APP_ID =
             Pattern.compile("/?[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*/?");
-    private static final Pattern PORT_NAME = Pattern.compile("(?=.{1,15}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?");
+    private static final Pattern PORT_NAME = Pattern.compile("(?=.{1,63}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?");
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -98,7 +98,10 @@ public final class ValueChecks {
         return text.strip();
     };
 
-    /** A container port name (IANA service name) or number; empty means the first TCP port. */
+    /**
+     * A port name or number; empty means the first TCP port. A service's port names have up to 63 characters, a
+     * container's up to 15: the locator checks the latter once it knows the mode.
+     */
     public static final ValueCheck KUBE_PORT = text -> {
         String port = text.strip();
         if (!port.isEmpty() && port.chars().allMatch(Character::isDigit)) {
@@ -108,7 +111,7 @@ public final class ValueChecks {
             return port;
         }
         throw new IllegalArgumentException("'" + port + "' is neither a port number nor a port name"
-                + " (up to 15 lowercase letters, digits and '-')");
+                + " (up to 63 lowercase letters, digits and '-'; a container port name in pod mode: up to 15)");
     };
 
     public static final ValueCheck DNS_LABEL_OR_EMPTY = text -> {

@@ -172,6 +172,8 @@ public class KubernetesLocatorFactory implements LocatorFactory {
     }
 
     Parts parts(Runnable reselect) {
+        // The port was read before the mode was known; a setting's mistake comes before any kubeconfig's.
+        PortSpec containerPort = serviceName.isEmpty() ? containerPort() : null;
         KubeClients clients = new KubeClients(kubeconfig, System.getenv());
         ApiClient calls = clients.build(timeout, timeout, timeout);
         // A watch waits up to watchTimeout for the server to end it; a little more covers the way there and back.
@@ -191,10 +193,18 @@ public class KubernetesLocatorFactory implements LocatorFactory {
                     new CoreEndpoints(namespace, serviceName, backends));
         } else {
             name = "kubernetes:pods/" + namespace + "/" + podLabelSelector;
-            source = ObjectSource.of(api, new Pods(namespace, podLabelSelector, port, scheme, name));
+            source = ObjectSource.of(api, new Pods(namespace, podLabelSelector, containerPort, scheme, name));
         }
         return new Parts(new KubernetesLocator(name, source),
                 watch ? new ReadinessWatch(api, source, reselect, watchTimeout, name) : null);
+    }
+
+    private PortSpec containerPort() {
+        try {
+            return port.forContainers();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (MPP_KUBE_PORT)");
+        }
     }
 
     private static String strip(String s) {

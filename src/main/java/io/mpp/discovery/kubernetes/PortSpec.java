@@ -15,8 +15,15 @@ import java.util.stream.Collectors;
  */
 record PortSpec(String name, int number) {
 
-    /** A Kubernetes port name (IANA_SVC_NAME): at most 15 lowercase letters, digits and inner dashes. */
-    private static final Pattern NAME = Pattern.compile("(?=.*[a-z])[a-z0-9]([a-z0-9-]{0,13}[a-z0-9])?");
+    /**
+     * A port name of a Service, EndpointSlice or Endpoints (DNS_LABEL): at most 63 lowercase letters, digits and
+     * dashes, a letter or digit at each end. The setting is read before the mode is known, so this is what it takes.
+     */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    /** A container's port name (IANA_SVC_NAME): at most 15 of them, with a letter and no dash next to another. */
+    private static final Pattern CONTAINER_PORT_NAME =
+            Pattern.compile("(?=.*[a-z])(?!.*--)[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?");
 
     static final PortSpec FIRST_TCP = new PortSpec(null, 0);
 
@@ -33,11 +40,27 @@ record PortSpec(String name, int number) {
             }
             return new PortSpec(null, number);
         }
-        if (!NAME.matcher(s).matches() || s.contains("--")) {
+        if (!NAME.matcher(s).matches()) {
             throw new IllegalArgumentException("port '" + s + "' is neither a port number nor a Kubernetes port"
-                    + " name (at most 15 lowercase letters, digits and dashes)");
+                    + " name (at most 63 lowercase letters, digits and dashes, starting and ending with a letter or"
+                    + " digit; in pod mode a container's port name, at most 15)");
         }
         return new PortSpec(s, 0);
+    }
+
+    /**
+     * This spec for pod mode, where a name must be a container's port name: a longer one could never match, so
+     * mpp refuses it at start rather than skipping every pod.
+     *
+     * @throws IllegalArgumentException naming the text and what is accepted
+     */
+    PortSpec forContainers() {
+        if (name != null && !CONTAINER_PORT_NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("port '" + name + "' cannot name a container port, as pod mode"
+                    + " needs: at most 15 lowercase letters, digits and dashes, with a letter, no two dashes together"
+                    + " and a letter or digit at each end (service mode takes port names of up to 63)");
+        }
+        return this;
     }
 
     /** Picks among the ports a service or container declares; empty when none fits. */

@@ -120,6 +120,25 @@ class KubernetesLocatorTest {
     }
 
     @Test
+    void serviceModeTakesAPortNameLongerThanAContainersPortName() throws Exception {
+        // Service and EndpointSlice port names are DNS labels (up to 63), not container port names (up to 15).
+        api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "7",
+                slice("prom-q", "prom", "6", List.of(port("grpc", 10901, "TCP"), port("prometheus-web-ui", 9090,
+                        "TCP")), sliceEndpoint("10.2.0.1", true)))));
+        assertThat(urls(service("prom", "prometheus-web-ui").locate())).containsExactly("http://10.2.0.1:9090");
+    }
+
+    @Test
+    void podModeRefusesAtStartAPortNameNoContainerCanHave() {
+        assertThatThrownBy(() -> pods("app=prometheus", "prometheus-web-ui"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("port 'prometheus-web-ui' cannot name a container port")
+                .hasMessageContaining("at most 15")
+                .hasMessageEndingWith("(MPP_KUBE_PORT)");
+        api.wiremock().verify(0, WireMock.anyRequestedFor(WireMock.anyUrl()));
+    }
+
+    @Test
     void serviceModeWithoutPortTakesTheFirstTcpPort() throws Exception {
         api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "7",
                 slice("prom-q", "prom", "6", List.of(port("dns", 53, "UDP"), port(null, 9090, null)),
