@@ -150,7 +150,8 @@ public class KubernetesLocatorFactory implements LocatorFactory {
 
     @JsonProperty
     public void setWatchTimeout(Duration watchTimeout) {
-        this.watchTimeout = GoDuration.atLeast("watchTimeout (MPP_KUBE_WATCH_TIMEOUT)", watchTimeout, Duration.ofSeconds(1));
+        this.watchTimeout = GoDuration.atLeast("watchTimeout (MPP_KUBE_WATCH_TIMEOUT)", watchTimeout,
+                Duration.ofSeconds(1));
     }
 
     @Override
@@ -177,7 +178,8 @@ public class KubernetesLocatorFactory implements LocatorFactory {
         KubeClients clients = new KubeClients(kubeconfig, System.getenv());
         ApiClient calls = clients.build(timeout, timeout, timeout);
         // A watch waits up to watchTimeout for the server to end it; a little more covers the way there and back.
-        ApiClient watches = clients.build(timeout, watchTimeout.plus(timeout), watchTimeout.plus(timeout.multipliedBy(2)));
+        ApiClient watches = clients.build(timeout, watchTimeout.plus(timeout),
+                watchTimeout.plus(timeout.multipliedBy(2)));
         ApiServer api = new ApiServer(calls, watches, namespace, timeout);
 
         String name;

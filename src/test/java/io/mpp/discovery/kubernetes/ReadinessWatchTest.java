@@ -102,7 +102,8 @@ class ReadinessWatchTest {
         api.watchPods(NS, SELECTOR, events(
                 event("MODIFIED", pod("prom-a", "101", "Running", true, "10.0.0.1", false, WEB)),
                 event("MODIFIED", pod("prom-b", "102", "Running", false, "10.0.0.2", false, WEB)),
-                event("BOOKMARK", "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"103\"}}")));
+                event("BOOKMARK",
+                        "{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"103\"}}")));
         Await.until(Duration.ofSeconds(10), "a reselection for the unready pod", () -> reselections.get() == 2);
         int seen = watchCount();
         Await.until(Duration.ofSeconds(10), "the events to be sent twice more", () -> watchCount() >= seen + 2);
