@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows Marathon's event stream ({@code /v2/events}) and asks for a prompt reselection when a task of a
  * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps. A dropped
- * stream is reconnected after a pause that doubles while connecting fails, and each stream after the first asks for
+ * stream is reconnected after a pause that doubles while connecting fails; a stream silent for the idle timeout is
+ * no failure and is reopened on the same master after the shortest pause. Each stream after the first asks for
  * a reselection as it opens, for the events that went by in between (a leader's failover ends the stream just as the
  * tasks change). The selection interval stays the safety net while no stream is open.
  */
@@ -46,6 +47,7 @@ public final class MarathonEventWatcher implements Managed {
     private final Duration answerTimeout;
     private final Duration minPause;
     private final Duration maxPause;
+    private final Duration idleTimeout;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean running;
     private volatile Request current;
@@ -61,12 +63,19 @@ public final class MarathonEventWatcher implements Managed {
      */
     public MarathonEventWatcher(MarathonClient client, Set<String> appIds, Runnable reselect, Duration answerTimeout,
                                 Duration minPause, Duration maxPause) {
+        this(client, appIds, reselect, answerTimeout, minPause, maxPause, IDLE_TIMEOUT);
+    }
+
+    /** @param idleTimeout how long an open stream may stay silent before it is reopened on the same master */
+    MarathonEventWatcher(MarathonClient client, Set<String> appIds, Runnable reselect, Duration answerTimeout,
+                         Duration minPause, Duration maxPause, Duration idleTimeout) {
         this.client = client;
         this.appIds = Set.copyOf(appIds);
         this.reselect = reselect;
         this.answerTimeout = answerTimeout;
         this.minPause = minPause;
         this.maxPause = maxPause;
+        this.idleTimeout = idleTimeout;
     }
 
     @Override
@@ -95,8 +104,8 @@ public final class MarathonEventWatcher implements Managed {
         while (running) {
             URI master = client.preferredMaster();
             try {
-                boolean delivered = follow(master);
-                pause = delivered ? minPause : longer(pause);
+                boolean sound = follow(master);
+                pause = sound ? minPause : longer(pause);
             } catch (DiscoveryException | IOException | ExecutionException | TimeoutException e) {
                 if (!running) {
                     return;
@@ -118,7 +127,10 @@ public final class MarathonEventWatcher implements Managed {
         }
     }
 
-    /** Reads one stream until it ends; returns whether it delivered any event. */
+    /**
+     * Reads one stream until it ends; returns whether it was sound: it delivered an event, or it stayed open until
+     * the idle timeout (a quiet cluster, not a failing master).
+     */
     private boolean follow(URI master) throws DiscoveryException, IOException, ExecutionException, TimeoutException,
             InterruptedException {
         String authorization = client.auth().authorization();
@@ -130,7 +142,7 @@ public final class MarathonEventWatcher implements Managed {
         }
         Request request = client.newRequest(master, query.toString(), authorization)
                 .headers(h -> h.put("Accept", "text/event-stream"))
-                .idleTimeout(IDLE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                .idleTimeout(idleTimeout.toMillis(), TimeUnit.MILLISECONDS);
         InputStreamResponseListener listener = new InputStreamResponseListener();
         current = request;
         request.send(listener);
@@ -176,6 +188,12 @@ public final class MarathonEventWatcher implements Managed {
                 // other fields (id:, retry:) and ':' comments carry nothing mpp needs
             }
         } catch (IOException e) {
+            if (isTimeout(e)) {
+                // The only timeout of an open stream is the idle timeout: nothing happened, which is no failure.
+                LOG.debug("Marathon event stream at {} silent for {} ms; reopening it", master,
+                        idleTimeout.toMillis());
+                return true;
+            }
             if (!delivered) {
                 throw e;
             }
@@ -184,6 +202,15 @@ public final class MarathonEventWatcher implements Managed {
             current = null;
         }
         return delivered;
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof TimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void dispatch(String event, String data) {

@@ -111,15 +111,21 @@ class MarathonEventWatcherTest {
     }
 
     private void watch(MarathonAuth auth, String... masters) {
+        watch(auth, Duration.ofSeconds(2), MarathonEventWatcher.IDLE_TIMEOUT, masters);
+    }
+
+    /** Starts a watcher; returns its client, which tells the master it prefers. */
+    private MarathonClient watch(MarathonAuth auth, Duration answerTimeout, Duration idleTimeout, String... masters) {
         List<URI> urls = new ArrayList<>();
         for (String master : masters) {
             urls.add(URI.create(master));
         }
-        MarathonEventWatcher watcher = new MarathonEventWatcher(new MarathonClient(urls, http, auth,
-                Duration.ofSeconds(2)), Set.of("/prom"), reselects::incrementAndGet, Duration.ofSeconds(2),
-                Duration.ofMillis(50), Duration.ofMillis(400));
+        MarathonClient client = new MarathonClient(urls, http, auth, Duration.ofSeconds(2));
+        MarathonEventWatcher watcher = new MarathonEventWatcher(client, Set.of("/prom"), reselects::incrementAndGet,
+                answerTimeout, Duration.ofMillis(50), Duration.ofMillis(400), idleTimeout);
         watchers.add(watcher);
         watcher.start();
+        return client;
     }
 
     private static int streamsOpened(WireMockServer marathon) {
@@ -180,6 +186,22 @@ class MarathonEventWatcherTest {
         assertThat(reselects.get()).isEqualTo(1);
         assertThat(streamsOpened(first)).isGreaterThanOrEqualTo(1);
         assertThat(second.received()).hasSize(1);
+    }
+
+    @Test
+    void aSilentStreamIsReopenedOnTheSameMasterAfterTheIdleTimeout() throws Exception {
+        // Headers and then nothing, not even event_stream_attached: a quiet cluster behind the event_type filters.
+        ScriptedBackend first = heldStream("");
+        WireMockServer second = server();
+        stream(second, ATTACHED);
+        MarathonClient client = watch(MarathonAuth.NONE, Duration.ofSeconds(2), Duration.ofSeconds(1),
+                first.url(), second.baseUrl());
+        // Waits for the second master too, so that a failover fails the test at once.
+        Await.until(Duration.ofSeconds(20), "a second stream", () -> first.received().size() >= 2
+                || !second.getAllServeEvents().isEmpty());
+        assertThat(first.received()).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(second.getAllServeEvents()).isEmpty();
+        assertThat(client.preferredMaster()).isEqualTo(URI.create(first.url()));
     }
 
     @Test
