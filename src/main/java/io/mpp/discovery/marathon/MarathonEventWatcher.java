@@ -146,7 +146,15 @@ public final class MarathonEventWatcher implements Managed {
         InputStreamResponseListener listener = new InputStreamResponseListener();
         current = request;
         request.send(listener);
-        Response response = listener.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        Response response;
+        try {
+            response = listener.get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException | InterruptedException e) {
+            // Else a master that never answers keeps the connection until the idle timeout, one more each retry.
+            request.abort(e instanceof ExecutionException ? e.getCause() : e);
+            current = null;
+            throw e;
+        }
         if (response.getStatus() == 401 && authorization != null) {
             client.auth().rejected(authorization);
         }

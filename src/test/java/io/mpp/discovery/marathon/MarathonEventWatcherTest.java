@@ -21,6 +21,10 @@ import io.mpp.testing.marathon.FakeDcos;
 import io.mpp.testing.marathon.MutableClock;
 import io.mpp.testing.marathon.TestKeys;
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -28,7 +32,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.eclipse.jetty.client.HttpClient;
@@ -45,6 +53,7 @@ class MarathonEventWatcherTest {
 
     private final List<WireMockServer> servers = new ArrayList<>();
     private final List<ScriptedBackend> heldStreams = new ArrayList<>();
+    private final List<SilentMaster> silentMasters = new ArrayList<>();
     private final List<MarathonEventWatcher> watchers = new ArrayList<>();
     private final AtomicInteger reselects = new AtomicInteger();
     private HttpClient http;
@@ -63,6 +72,9 @@ class MarathonEventWatcherTest {
         http.stop();
         servers.forEach(WireMockServer::stop);
         heldStreams.forEach(ScriptedBackend::close);
+        for (SilentMaster master : silentMasters) {
+            master.close();
+        }
     }
 
     /** One server-sent event as Marathon writes it. */
@@ -100,6 +112,68 @@ class MarathonEventWatcherTest {
         });
         heldStreams.add(marathon);
         return marathon;
+    }
+
+    /** A master that accepts connections, reads the requests and never answers; it sees when mpp closes them. */
+    private static final class SilentMaster implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final Set<Integer> closedByPeer = ConcurrentHashMap.newKeySet();
+        private volatile boolean closing;
+
+        SilentMaster() throws IOException {
+            threads.execute(this::accept);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        int accepted() {
+            return sockets.size();
+        }
+
+        /** The numbers (from 1, in the order accepted) of the connections mpp closed. */
+        Set<Integer> closedByPeer() {
+            return Set.copyOf(closedByPeer);
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket socket = server.accept();
+                    sockets.add(socket);
+                    int number = sockets.size();
+                    threads.execute(() -> drain(socket, number));
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        private void drain(Socket socket, int number) {
+            try (InputStream in = socket.getInputStream()) {
+                while (in.read() >= 0) {
+                    // the request, and then nothing until mpp closes the connection
+                }
+                closedByPeer.add(number);
+            } catch (IOException e) {
+                if (!closing) {
+                    closedByPeer.add(number); // reset by mpp
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            closing = true;
+            server.close();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            threads.shutdownNow();
+        }
     }
 
     private WireMockServer server(Extension... extensions) {
@@ -202,6 +276,16 @@ class MarathonEventWatcherTest {
         assertThat(first.received()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(second.getAllServeEvents()).isEmpty();
         assertThat(client.preferredMaster()).isEqualTo(URI.create(first.url()));
+    }
+
+    @Test
+    void aStreamWhoseHeadersDoNotComeInTimeIsCancelled() throws Exception {
+        SilentMaster marathon = new SilentMaster();
+        silentMasters.add(marathon);
+        watch(MarathonAuth.NONE, Duration.ofMillis(500), MarathonEventWatcher.IDLE_TIMEOUT, marathon.url());
+        // Left open, each connection would last until the idle timeout of 5 min.
+        Await.until(Duration.ofSeconds(30), "mpp closing the connections of the timed-out streams",
+                () -> marathon.accepted() >= 3 && marathon.closedByPeer().containsAll(Set.of(1, 2)));
     }
 
     @Test
