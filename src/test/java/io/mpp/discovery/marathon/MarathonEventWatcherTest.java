@@ -49,7 +49,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MarathonEventWatcherTest {
 
     static final String ATTACHED = event("event_stream_attached",
-            "{\"remoteAddress\":\"127.0.0.1\",\"eventType\":\"event_stream_attached\",\"timestamp\":\"2026-11-22T04:00:00.000Z\"}");
+            "{\"remoteAddress\":\"127.0.0.1\",\"eventType\":\"event_stream_attached\","
+                    + "\"timestamp\":\"2026-11-22T04:00:00.000Z\"}");
 
     private final List<WireMockServer> servers = new ArrayList<>();
     private final List<ScriptedBackend> heldStreams = new ArrayList<>();
@@ -85,13 +86,14 @@ class MarathonEventWatcherTest {
     static String statusUpdate(String appId, String status) {
         return event("status_update_event", "{\"slaveId\":\"a4ba7d2b-S3\",\"taskId\":\"" + appId.substring(1)
                 + ".1\",\"taskStatus\":\"" + status + "\",\"message\":\"\",\"appId\":\"" + appId
-                + "\",\"host\":\"10.0.0.4\",\"ipAddresses\":[],\"ports\":[31001],\"version\":\"2026-11-20T10:15:30.123Z\","
+                + "\",\"host\":\"10.0.0.4\",\"ipAddresses\":[],\"ports\":[31001],"
+                + "\"version\":\"2026-11-20T10:15:30.123Z\","
                 + "\"eventType\":\"status_update_event\",\"timestamp\":\"2026-11-22T04:00:01.000Z\"}");
     }
 
     static String healthChanged(String appId, boolean alive) {
-        return event("health_status_changed_event", "{\"appId\":\"" + appId + "\",\"instanceId\":\"" + appId.substring(1)
-                + ".marathon-1\",\"version\":\"2026-11-20T10:15:30.123Z\",\"alive\":" + alive
+        return event("health_status_changed_event", "{\"appId\":\"" + appId + "\",\"instanceId\":\""
+                + appId.substring(1) + ".marathon-1\",\"version\":\"2026-11-20T10:15:30.123Z\",\"alive\":" + alive
                 + ",\"eventType\":\"health_status_changed_event\",\"timestamp\":\"2026-11-22T04:00:02.000Z\"}");
     }
 
