@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class ConfigurationTest {
 
     private static HttpConnectorFactory applicationConnector(MppConfiguration config) {
-        return (HttpConnectorFactory) ((DefaultServerFactory) config.getServerFactory()).getApplicationConnectors().get(0);
+        return (HttpConnectorFactory) ((DefaultServerFactory) config.getServerFactory()).getApplicationConnectors()
+                .get(0);
     }
 
     private static HttpConnectorFactory adminConnector(MppConfiguration config) {

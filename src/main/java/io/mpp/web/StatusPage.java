@@ -84,7 +84,8 @@ public final class StatusPage {
         for (StatusReport.CandidateRow c : r.candidates()) {
             h.append("<tr><td>").append(link(c.endpoint())).append("</td><td><code>").append(esc(c.locator()))
                     .append("</code></td><td class=\"nw\">")
-                    .append(c.selected() ? "<span class=\"yes\">&#10003; selected</span>" : "<span class=\"no\">&mdash;</span>")
+                    .append(c.selected() ? "<span class=\"yes\">&#10003; selected</span>"
+                            : "<span class=\"no\">&mdash;</span>")
                     .append("</td><td class=\"nw\">")
                     .append(c.live() ? "<span class=\"dot ok\"></span>live" : "<span class=\"dot bad\"></span>down")
                     .append("</td><td class=\"num\">");

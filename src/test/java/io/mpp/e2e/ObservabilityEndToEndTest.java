@@ -197,7 +197,8 @@ class ObservabilityEndToEndTest {
         // The whole exposition parses; promtool's lint only objects to two names of Micrometer's system binders.
         String whole = promtool(text.body());
         assertThat(whole).doesNotContain("error").startsWith("exit 3");
-        assertThat(whole.substring(whole.indexOf(": ") + 2).lines().filter(l -> !l.isBlank()).map(l -> l.split(" ")[0]).toList())
+        assertThat(whole.substring(whole.indexOf(": ") + 2).lines().filter(l -> !l.isBlank())
+                .map(l -> l.split(" ")[0]).toList())
                 .containsExactlyInAnyOrder("process_cpu_time_ns_total", "system_cpu_count");
     }
 

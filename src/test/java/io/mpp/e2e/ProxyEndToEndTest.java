@@ -158,7 +158,8 @@ class ProxyEndToEndTest {
     @Order(6)
     void promtoolQueriesThroughMpp() throws Exception {
         String promtool = PrometheusProcess.promtool();
-        Process instant = new ProcessBuilder(promtool, "query", "instant", mpp.url(), "up").redirectErrorStream(true).start();
+        Process instant = new ProcessBuilder(promtool, "query", "instant", mpp.url(), "up").redirectErrorStream(true)
+                .start();
         String out = new String(instant.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(instant.waitFor()).as(out).isZero();
         assertThat(out).contains("up{instance=");
@@ -205,7 +206,8 @@ class ProxyEndToEndTest {
     @Order(11)
     void noLiveBackendGivesThePrometheusStyle503() throws Exception {
         a.kill();
-        Await.until(Duration.ofSeconds(20), "mpp to answer 503", () -> get("/api/v1/query?query=up").statusCode() == 503);
+        Await.until(Duration.ofSeconds(20), "mpp to answer 503",
+                () -> get("/api/v1/query?query=up").statusCode() == 503);
         HttpResponse<String> r = get("/api/v1/query?query=up");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");

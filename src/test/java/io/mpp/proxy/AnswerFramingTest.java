@@ -53,7 +53,8 @@ class AnswerFramingTest {
                 ConfigOverride.config("selection.routingStrategy", "random"),
                 ConfigOverride.config("proxy.retryBodyLimit", "1KiB")));
         all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(), all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
+                all.toArray(ConfigOverride[]::new));
         open.add(mpp);
         return mpp;
     }
@@ -92,7 +93,8 @@ class AnswerFramingTest {
         ScriptedBackend backend = backend("/nolength", "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n");
         MppServer mpp = mpp(backend);
 
-        String answer = RawHttp.exchange(mpp.url(), "HEAD /nolength HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n");
+        String answer = RawHttp.exchange(mpp.url(),
+                "HEAD /nolength HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n");
         assertThat(answer).startsWith("HTTP/1.1 200").containsIgnoringCase("content-type: text/plain")
                 .doesNotContainIgnoringCase("content-length");
     }

@@ -38,7 +38,8 @@ class AppTasksTest {
         MarathonApp app = app("/prom").network("container/bridge").port("admin", 8080).port("web", 9090)
                 .task(task("prom.a").host("10.0.0.4").ports(31001, 31002).ip("172.17.0.2"));
         assertThat(NetworkMode.of(app.node())).isEqualTo(NetworkMode.BRIDGE);
-        assertThat(urls(AppTasks.of(app.node(), PortChoice.parse("web"), "m"))).containsExactly("http://10.0.0.4:31002");
+        assertThat(urls(AppTasks.of(app.node(), PortChoice.parse("web"), "m")))
+                .containsExactly("http://10.0.0.4:31002");
     }
 
     @Test
@@ -47,7 +48,8 @@ class AppTasksTest {
                 .task(task("prom.a").host("10.0.0.4").ip("9.0.1.5"))
                 .task(task("prom.b").host("10.0.0.5").ip("9.0.2.7"));
         assertThat(NetworkMode.of(app.node())).isEqualTo(NetworkMode.CONTAINER);
-        assertThat(urls(AppTasks.of(app.node(), FIRST, "m"))).containsExactly("http://9.0.1.5:9090", "http://9.0.2.7:9090");
+        assertThat(urls(AppTasks.of(app.node(), FIRST, "m")))
+                .containsExactly("http://9.0.1.5:9090", "http://9.0.2.7:9090");
         assertThat(urls(AppTasks.of(app.node(), PortChoice.parse("other"), "m")))
                 .containsExactly("http://9.0.1.5:9100", "http://9.0.2.7:9100");
     }
