@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -49,12 +48,8 @@ class AnswerFramingTest {
     }
 
     private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
-        List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("selection.routingStrategy", "random"),
-                ConfigOverride.config("proxy.retryBodyLimit", "1KiB")));
-        all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
-                all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.randomlyInFrontOf(dir.resolve("endpoints"), backend.url(),
+                List.of(ConfigOverride.config("proxy.retryBodyLimit", "1KiB")), overrides);
         open.add(mpp);
         return mpp;
     }

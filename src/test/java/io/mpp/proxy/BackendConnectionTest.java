@@ -19,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -59,11 +58,7 @@ class BackendConnectionTest {
     }
 
     private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
-        List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("selection.routingStrategy", "random")));
-        all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
-                all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.randomlyInFrontOf(dir.resolve("endpoints"), backend.url(), List.of(), overrides);
         open.add(mpp);
         return mpp;
     }

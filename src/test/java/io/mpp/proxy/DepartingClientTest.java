@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,12 +78,8 @@ class DepartingClientTest {
     }
 
     private MppServer mpp(ScriptedBackend backend, ConfigOverride... overrides) throws Exception {
-        List<ConfigOverride> all = new ArrayList<>(List.of(
-                ConfigOverride.config("selection.routingStrategy", "random"),
-                ConfigOverride.config("proxy.maxConnectionsPerBackend", "1")));
-        all.addAll(Arrays.asList(overrides));
-        MppServer mpp = MppServer.inFrontOf(dir.resolve("endpoints"), backend.url(),
-                all.toArray(ConfigOverride[]::new));
+        MppServer mpp = MppServer.randomlyInFrontOf(dir.resolve("endpoints"), backend.url(),
+                List.of(ConfigOverride.config("proxy.maxConnectionsPerBackend", "1")), overrides);
         open.add(mpp);
         return mpp;
     }

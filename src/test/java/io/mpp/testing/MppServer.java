@@ -31,6 +31,19 @@ public final class MppServer implements AutoCloseable {
         return start(all.toArray(ConfigOverride[]::new));
     }
 
+    /**
+     * mpp with {@code random} routing (every live backend serves) in front of one backend, with a test class's own
+     * {@code settings} and then a test's {@code overrides}.
+     */
+    public static MppServer randomlyInFrontOf(Path endpoints, String backendUrl, List<ConfigOverride> settings,
+                                              ConfigOverride... overrides) throws Exception {
+        List<ConfigOverride> all = new ArrayList<>(List.of(
+                ConfigOverride.config("selection.routingStrategy", "random")));
+        all.addAll(settings);
+        all.addAll(List.of(overrides));
+        return inFrontOf(endpoints, backendUrl, all.toArray(ConfigOverride[]::new));
+    }
+
     public static MppServer start(ConfigOverride... overrides) throws Exception {
         List<ConfigOverride> all = new ArrayList<>(List.of(
                 ConfigOverride.config("server.applicationConnectors[0].port", "0"),
