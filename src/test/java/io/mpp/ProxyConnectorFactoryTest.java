@@ -10,6 +10,8 @@ import io.dropwizard.util.Duration;
 import io.mpp.proxy.http1.ProxyConnector;
 import io.mpp.testing.ConfigFiles;
 import java.util.Map;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -31,6 +33,24 @@ class ProxyConnectorFactoryTest {
         assertThat(built).isInstanceOf(ProxyConnector.class);
         assertThat(built.getPort()).isEqualTo(19090);
         assertThat(built.getHost()).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void passesOnTargetsJettyWouldFindAmbiguousUnlessToldOtherwise() throws Exception {
+        MppConfiguration config = ConfigFiles.load(Map.of());
+        DefaultServerFactory servers = (DefaultServerFactory) config.getServerFactory();
+        assertThat(uriCompliance(build(servers.getApplicationConnectors().get(0)))).isEqualTo(UriCompliance.UNSAFE);
+        assertThat(uriCompliance(build(servers.getAdminConnectors().get(0)))).isEqualTo(UriCompliance.DEFAULT);
+
+        ProxyConnectorFactory strict = new ProxyConnectorFactory();
+        strict.setUriCompliance(UriCompliance.DEFAULT);
+        assertThat(uriCompliance(build(strict))).isEqualTo(UriCompliance.DEFAULT);
+    }
+
+    private static UriCompliance uriCompliance(ServerConnector connector) {
+        // Dropwizard wraps the connection factories: the one that parses HTTP is a bean inside.
+        return connector.getContainedBeans(HttpConnectionFactory.class).iterator().next().getHttpConfiguration()
+                .getUriCompliance();
     }
 
     @Test
