@@ -55,7 +55,7 @@ public class MppApplication extends Application<MppConfiguration> {
     @Override
     protected void addDefaultCommands(Bootstrap<MppConfiguration> bootstrap) {
         bootstrap.addCommand(new MppServerCommand(this));
-        bootstrap.addCommand(new io.dropwizard.core.cli.CheckCommand<>(this));
+        bootstrap.addCommand(new MppCheckCommand(this));
     }
 
     @Override

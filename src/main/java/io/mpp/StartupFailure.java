@@ -3,17 +3,30 @@ package io.mpp;
 import io.dropwizard.configuration.ConfigurationException;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Turns whatever stopped mpp from starting into one line a user can act on. */
 public final class StartupFailure {
+
+    /** Jackson's pointer into a source it has no name for, and the Java types it went through. */
+    private static final Pattern PARSER_LOCATION = Pattern.compile("(?m)\\R?^\\s*at \\[Source: .*$");
+    /** Jackson's preamble to a value class's own message ("Invalid duration: 1m30s..."). */
+    private static final Pattern CONSTRUCTOR_PREAMBLE =
+            Pattern.compile("Cannot construct instance of `[^`]+`, problem: ");
 
     private StartupFailure() {
     }
 
     public static String describe(Throwable failure) {
+        return "mpp: cannot start: " + reason(failure);
+    }
+
+    /** What went wrong, without the parser's internals or the wrappers' repetitions. */
+    public static String reason(Throwable failure) {
         if (failure instanceof ConfigurationException) {
             // Dropwizard's message already names the file, the setting's path and the problem.
-            return "mpp: cannot start: " + failure.getMessage().strip();
+            String message = PARSER_LOCATION.matcher(failure.getMessage().strip()).replaceAll("");
+            return CONSTRUCTOR_PREAMBLE.matcher(message).replaceAll("");
         }
         Set<String> parts = new LinkedHashSet<>();
         for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -29,6 +42,6 @@ public final class StartupFailure {
                 parts.add(t.getClass().getSimpleName());
             }
         }
-        return "mpp: cannot start: " + String.join(": ", parts);
+        return String.join(": ", parts);
     }
 }

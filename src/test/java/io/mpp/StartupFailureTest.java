@@ -65,7 +65,16 @@ class StartupFailureTest {
     void aBadValueIsNamedWithoutAStackTrace() throws Exception {
         Exit exit = run(Map.of("MPP_SELECTION_INTERVAL", "soon"), "server", "config.yml");
         assertThat(exit.code()).isEqualTo(1);
-        assertThat(exit.output()).contains("selection.interval", "'soon' is not a duration").doesNotContain("\tat ");
+        assertThat(exit.output()).contains("selection.interval", "'soon' is not a duration").doesNotContain("\tat ")
+                .as("Jackson's pointer into the source").doesNotContain("[Source:", "reference chain");
+    }
+
+    @Test
+    void checkNamesABadValueAsAFailedStartDoes() throws Exception {
+        Exit exit = run(Map.of("MPP_SHUTDOWN_GRACE_PERIOD", "1m30s"), "check", "config.yml");
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output().strip()).isEqualTo("mpp: config.yml has an error:\n  * Failed to parse configuration"
+                + " at: server.shutdownGracePeriod; Invalid duration: 1m30s. Wrong time unit");
     }
 
     @Test
