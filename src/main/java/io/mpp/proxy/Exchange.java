@@ -27,8 +27,8 @@ import org.eclipse.jetty.util.Promise;
 /**
  * One client request on its way through mpp, started once its body is read (a {@link Promise} of it): one attempt
  * at a time, and a new attempt on another backend when one fails before its answer started (connection refused or
- * broken, a hung backend, or a 502/503/504 answer). Once a backend's answer has started, it streams to the client
- * and is never retried.
+ * broken, a hung backend, a 502 or 504 answer, or a 503 that is not the Prometheus API's). Once a backend's answer
+ * has started, it streams to the client and is never retried.
  *
  * <p>The watchdog watches the exchange (one entry per request, as its sweep costs per entry): the current attempt's
  * headers deadline while its answer has not started, and the exchange timeout, which bounds all attempts together.
@@ -254,14 +254,16 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         }
 
         /**
-         * The answer has not started in time. A hung backend fails its probe; a busy one answers it. So ask for a
-         * selection, and move on only once selection has taken the backend out of the live ones.
+         * The answer has not started in time. A hung backend answers nothing to its probe; a busy one answers at
+         * least its /metrics, even when its query engine is too busy for the probe's query. So ask for a selection,
+         * and move on only once it found the backend silent and another one can take the request: a backend that is
+         * just slow, or that discovery no longer lists, finishes what it was given.
          */
         void overdue() {
-            if (!selection.current().live().contains(backend)) {
+            if (selection.current().silent(backend) && nextBackend() != null) {
                 if (state.compareAndSet(WAITING, ABANDONED)) {
                     call.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
-                            + " ms and it failed its probe"));
+                            + " ms and none to its probe"));
                 }
             } else if (!reselectAsked) {
                 reselectAsked = true;
@@ -271,7 +273,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
 
         @Override
         public void onHead(int status, HttpFields headers) {
-            if (status == 502 || status == 503 || status == 504) {
+            if (status == 502 || status == 504 || status == 503 && !fromPrometheusApi(headers)) {
                 Endpoint other = nextBackend();
                 if (other != null && state.compareAndSet(WAITING, ABANDONED)) {
                     next = other;
@@ -339,14 +341,24 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         }
     }
 
-    /** The backend did not start its answer in time and selection found it dead. */
+    /**
+     * A 503 in JSON is Prometheus's API answering for a query (its {@code timeout} error, a query over its own
+     * {@code --query.timeout}): another replica would run the same query into the same limit, and the backend is
+     * fine. A 503 in anything else (Prometheus starting up, a proxy in front of it) means the backend is not there.
+     */
+    static boolean fromPrometheusApi(HttpFields headers) {
+        String type = headers.get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "application/json", 0, "application/json".length());
+    }
+
+    /** The backend did not start its answer in time and selection found it silent. */
     static final class HungBackend extends TimeoutException {
         HungBackend(String message) {
             super(message);
         }
     }
 
-    /** A 502, 503 or 504 answer that another backend may do better on. */
+    /** A 502, 503 or 504 answer that another backend may do better on (see {@link #fromPrometheusApi}). */
     static final class RetryableAnswer extends Exception {
         RetryableAnswer(String message) {
             super(message, null, false, false);

@@ -63,6 +63,19 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
     }
 
     /**
+     * Whether the probes behind this selection found the backend answering nothing at all: hung or gone, not merely
+     * busy. False for a backend they did not probe (discovery no longer lists it).
+     */
+    public boolean silent(Endpoint backend) {
+        for (Candidate c : candidates) {
+            if (c.endpoint().equals(backend)) {
+                return !c.answering();
+            }
+        }
+        return false;
+    }
+
+    /**
      * This selection with a backend that just failed a request taken out. When it was the only serving one, the
      * other live ones serve (not satisfied) until the next selection decides.
      */

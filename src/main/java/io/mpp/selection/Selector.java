@@ -177,7 +177,7 @@ public final class Selector implements Managed, SelectionSource {
             Failure failure = failures.get(c.endpoint());
             if (c.live() && failure != null && failure.at() > started) {
                 // It failed a request while we probed it: the request saw it last.
-                c = Candidate.down(c.endpoint(), "failed a request: " + failure.why());
+                c = Candidate.down(c.endpoint(), c.answering(), "failed a request: " + failure.why());
             }
             candidates.add(c.live()
                     ? c.withMeasured(strategy.measure(c, now)).withLiveSince(wasLive.getOrDefault(c.endpoint(), now))

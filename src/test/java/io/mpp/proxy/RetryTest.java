@@ -16,6 +16,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,6 +107,25 @@ class RetryTest {
         HttpResponse<String> r = query();
         assertThat(r.statusCode()).isEqualTo(422);
         assertThat(r.body()).contains("execution");
+        assertThat(b.requests()).isZero();
+    }
+
+    @Test
+    void prometheusOwnQueryTimeoutPassesThroughAndTheReplicaStays() throws Exception {
+        // What Prometheus answers for a query over its timeout= or --query.timeout: every replica would say the same.
+        String timedOut = "{\"status\":\"error\",\"errorType\":\"timeout\",\"error\":\"query timed out in"
+                + " expression evaluation\"}";
+        PrometheusStub a = stub(1000);
+        PrometheusStub b = stub(10);
+        a.answerRequests(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                .withBody(timedOut));
+        startMpp(List.of(a, b));
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> r = query();
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.body()).isEqualTo(timedOut);
+            assertThat(servedBy(r)).as("still the replica with the most data").isEqualTo(a.url());
+        }
         assertThat(b.requests()).isZero();
     }
 
@@ -335,5 +355,25 @@ class RetryTest {
         assertThat(servedBy(r)).isEqualTo(good.url());
         Await.until(Duration.ofSeconds(10), "the hung backend to be out of rotation",
                 () -> good.url().equals(servedBy(query())));
+    }
+
+    @Test
+    void aBackendThatDiscoveryDropsFinishesWhatItWasGiven() throws Exception {
+        PrometheusStub leaving = stub(1000);
+        PrometheusStub staying = stub(10);
+        leaving.answerRequests(aResponse().withStatus(200).withBody(OK));
+        staying.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(leaving, staying), ConfigOverride.config("proxy.headersTimeout", "200ms"));
+
+        // A rolling redeploy: the replica leaves discovery while a slow query runs on it. The selection that its
+        // late answer asks for no longer lists it; it did nothing wrong, so the query is not run again elsewhere.
+        leaving.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(3000));
+        Files.writeString(dir.resolve("endpoints"), staying.url() + "\n");
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(leaving.url());
+        assertThat(staying.requests()).isZero();
+        Await.until(Duration.ofSeconds(10), "the next requests to go to the backend still listed",
+                () -> staying.url().equals(servedBy(query())));
     }
 }
