@@ -52,7 +52,7 @@ public final class SelectionHealthCheck extends HealthCheck {
             return Result.healthy("no live backend meets %s: all %d live backend(s) serve %s", strategy.describe(),
                     s.serving().size(), s.serving());
         }
-        return Result.healthy("%d of %d candidate(s) selected (%s): %s", s.serving().size(), s.candidates().size(),
-                strategy.describe(), s.serving());
+        return Result.healthy("%d of %d candidate(s) selected (%s), %d live: %s", s.serving().size(),
+                s.candidates().size(), strategy.describe(), s.live().size(), s.serving());
     }
 }

@@ -227,6 +227,9 @@ public final class Selector implements Managed, SelectionSource {
 
     private void report(Selection previous, Selection next) {
         boolean first = previous.candidates().isEmpty() && !next.candidates().isEmpty();
+        if (!first) {
+            reportLiveChanges(previous, next);
+        }
         if (!first && previous.serving().equals(next.serving()) && previous.satisfied() == next.satisfied()) {
             LOG.debug("selection unchanged: {}", next.serving());
             return;
@@ -240,6 +243,20 @@ public final class Selector implements Managed, SelectionSource {
         } else {
             LOG.info("selected {} of {} candidate(s) ({}): {}; measured: {}", next.serving().size(),
                     next.candidates().size(), strategy.describe(), next.serving(), measuredValues(next));
+        }
+    }
+
+    /** A standby replica that goes down or comes back changes no serving set, but it is redundancy lost or won. */
+    private static void reportLiveChanges(Selection previous, Selection next) {
+        for (Candidate c : next.candidates()) {
+            boolean wasLive = previous.live().contains(c.endpoint());
+            boolean isLive = next.live().contains(c.endpoint());
+            if (wasLive && !isLive && c.error() != null) {
+                LOG.warn("backend {} is down: {}", c.endpoint(), c.error());
+            } else if (!wasLive && isLive) {
+                LOG.info("backend {} is live{}", c.endpoint(), previous.candidates().stream()
+                        .anyMatch(p -> p.endpoint().equals(c.endpoint())) ? " again" : " (new)");
+            }
         }
     }
 

@@ -43,7 +43,8 @@ class SelectionHealthCheckTest {
         HealthCheck.Result r = check(new Selection(List.of(A), List.of(A, B), List.of(live(A), live(B)),
                 Instant.now(), true));
         assertThat(r.isHealthy()).isTrue();
-        assertThat(r.getMessage()).contains("1 of 2 candidate(s) selected", "single-most-data", "http://a:9090");
+        assertThat(r.getMessage())
+                .contains("1 of 2 candidate(s) selected", "single-most-data", "2 live", "http://a:9090");
     }
 
     @Test

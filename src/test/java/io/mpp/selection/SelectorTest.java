@@ -2,6 +2,10 @@ package io.mpp.selection;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.Locator;
@@ -16,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class SelectorTest {
 
@@ -111,6 +116,32 @@ class SelectorTest {
         assertThat(s.satisfied()).isFalse();
         assertThat(s.candidates().get(0).measured().missing()).isEqualTo("exposes neither");
         assertThat(s.candidates().get(1).error()).isEqualTo("connection refused");
+    }
+
+    @Test
+    void aStandbyGoingDownOrComingBackIsLoggedThoughTheServingOneStays() {
+        Logger logger = (Logger) LoggerFactory.getLogger(Selector.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            probes.put(A, live(A, 20));
+            probes.put(B, live(B, 10));
+            Selector selector = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1));
+            selector.selectOnce();
+            log.list.clear();
+
+            probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, "connection refused")));
+            assertThat(selector.selectOnce().serving()).containsExactly(A);
+            probes.put(B, live(B, 10));
+            selector.selectOnce();
+            assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                    .extracting(e -> e.getLevel() + " " + e.getFormattedMessage()).containsExactly(
+                    "WARN backend http://b:9090 is down: connection refused",
+                    "INFO backend http://b:9090 is live again");
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     @Test
