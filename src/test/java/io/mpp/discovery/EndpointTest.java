@@ -41,6 +41,13 @@ class EndpointTest {
                     .hasMessageStartingWith("'http://***@h:9090")
                     .hasMessageNotContaining("admin").hasMessageNotContaining("cret");
         }
+        for (String url : List.of("http://admin:s3cr#t@h:9090", "http://admin:s3cr?t@h:9090",
+                "http:admin:s3cret@h:9090", "http:/admin:s3cret@h:9090", "admin:s3cret@h:9090")) {
+            assertThatThrownBy(() -> Endpoint.parse(url, "t")).as(url)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("***@h:9090")
+                    .hasMessageNotContaining("s3cr");
+        }
         assertThat(Endpoint.parse("http://h:9090/user@prom", "t").url()).as("an @ in the path is no credential")
                 .isEqualTo("http://h:9090/user@prom");
     }
