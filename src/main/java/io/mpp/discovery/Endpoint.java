@@ -8,8 +8,8 @@ import java.util.Locale;
 /**
  * A Prometheus backend found by a locator.
  *
- * @param url     normalised base URL, {@code scheme://host:port[/path]} without a trailing slash; proxied paths are
- *                appended to it, so a path prefix of the backend is kept
+ * @param url     normalised base URL, {@code scheme://host[:port][/path]} without a trailing slash or the scheme's
+ *                default port; proxied paths are appended to it, so a path prefix of the backend is kept
  * @param locator name of the locator that found it, for the status page and logs
  */
 public record Endpoint(String url, String locator) {
@@ -58,7 +58,9 @@ public record Endpoint(String url, String locator) {
             path = path.substring(0, path.length() - 1);
         }
         String host = uri.getHost().toLowerCase(Locale.ROOT);
-        String port = uri.getPort() < 0 ? "" : ":" + uri.getPort();
+        // http://d and http://d:80 are one backend: listed once, and shown as the short form (MPP.ServedBy).
+        int defaultPort = scheme.equals("https") ? 443 : 80;
+        String port = uri.getPort() < 0 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
         return new Endpoint(scheme + "://" + host + port + path, locator);
     }
 

@@ -17,6 +17,19 @@ class EndpointTest {
     }
 
     @Test
+    void dropsTheSchemesDefaultPortSoOneBackendIsNotListedTwice() {
+        assertThat(Endpoint.parse("http://d:80", "t").url()).isEqualTo("http://d");
+        assertThat(Endpoint.parse("http://d:80/prom/", "t").url()).isEqualTo("http://d/prom");
+        assertThat(Endpoint.parse("HTTPS://d:443", "t").url()).isEqualTo("https://d");
+        assertThat(Endpoint.parse("http://[::1]:80", "t").url()).isEqualTo("http://[::1]");
+        assertThat(Endpoint.of("http", "10.0.0.7", 80, "m").url()).isEqualTo("http://10.0.0.7");
+        assertThat(Endpoint.parse("http://d:443", "t").url()).as("not the default of http").isEqualTo("http://d:443");
+        assertThat(Endpoint.parse("https://d:80", "t").url()).isEqualTo("https://d:80");
+        FileLocator.Parsed parsed = FileLocator.parse("eps", List.of("http://d", "http://d:80/"), "f");
+        assertThat(parsed.endpoints()).extracting(Endpoint::url).containsExactly("http://d");
+    }
+
+    @Test
     void buildsFromHostAndPortIncludingIpv6() {
         assertThat(Endpoint.of("http", "10.0.0.7", 31000, "m").url()).isEqualTo("http://10.0.0.7:31000");
         assertThat(Endpoint.of("http", "fd00::7", 9090, "k").url()).isEqualTo("http://[fd00::7]:9090");
