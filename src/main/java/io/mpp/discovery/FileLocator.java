@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Reads one backend URL per line from a file, re-read at every selection. Blank lines and {@code #} comments are
  * ignored; a line that is not an http(s) URL is reported with its line number and skipped. The file is UTF-8 (a
- * byte-order mark is ignored); a line that is not is reported and skipped like any other bad line.
+ * byte-order mark is ignored); a line that is not is reported and skipped like any other bad line. A file that is
+ * empty (or blank) after one that had endpoints is taken for one being rewritten in place: it fails the discovery,
+ * so the last good list stays in use.
  */
 public final class FileLocator implements Locator {
 
@@ -34,6 +36,8 @@ public final class FileLocator implements Locator {
     private final String name;
     /** Last reported problems, so that an unchanged bad line is not logged at every selection. */
     private volatile List<String> lastProblems = List.of();
+    /** How many endpoints the last read that answered found; an empty file is not believed while it is above 0. */
+    private volatile int lastFound;
 
     public FileLocator(Path path) {
         this.path = Objects.requireNonNull(path);
@@ -53,11 +57,18 @@ public final class FileLocator implements Locator {
         } catch (IOException e) {
             throw new DiscoveryException("cannot read endpoints file " + path + ": " + describe(e), e);
         }
+        if (lastFound > 0 && lines.stream().allMatch(String::isBlank)) {
+            // `generator > endpoints` truncates the file before the generator writes: what is read in between is
+            // not the operator's intent. Zero endpoints on purpose is a file with content, e.g. a comment.
+            throw new DiscoveryException("endpoints file " + path + " is empty, as while it is being written in place"
+                    + " (write it elsewhere and rename it over, so readers never see it half-written)");
+        }
         Parsed parsed = parse(path.toString(), lines, name);
         if (!parsed.problems().equals(lastProblems)) {
             parsed.problems().forEach(LOG::warn);
             lastProblems = parsed.problems();
         }
+        lastFound = parsed.endpoints().size();
         return parsed.endpoints();
     }
 

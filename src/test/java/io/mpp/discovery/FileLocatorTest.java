@@ -111,6 +111,44 @@ class FileLocatorTest {
     }
 
     @Test
+    void anEmptyFileIsTakenForOneBeingWrittenAndKeepsTheLastGoodList() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "http://a:9090\nhttp://b:9090\n");
+        FileLocator locator = new FileLocator(file);
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        LocatorHealthCheck health = new LocatorHealthCheck(composite, locator.name());
+        assertThat(urls(composite.locate())).containsExactly("http://a:9090", "http://b:9090");
+
+        for (String truncated : List.of("", " \n\t\r\n", "\uFEFF\n")) { // what `generator > endpoints` shows first
+            Files.writeString(file, truncated);
+            assertThat(urls(composite.locate())).as("'%s'", truncated)
+                    .containsExactly("http://a:9090", "http://b:9090");
+            HealthCheck.Result result = health.execute();
+            assertThat(result.isHealthy()).isFalse();
+            assertThat(result.getMessage()).contains("endpoints file " + file + " is empty",
+                    "rename it over", "keeping the 2 endpoint(s)");
+        }
+
+        Files.writeString(file, "http://c:9090\n");
+        assertThat(urls(composite.locate())).containsExactly("http://c:9090");
+        assertThat(health.execute().isHealthy()).isTrue();
+    }
+
+    @Test
+    void aFileWithContentButNoUrlMeansNoEndpointAndAnEmptyOneDoesAtStart() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "");
+        FileLocator locator = new FileLocator(file);
+        assertThat(locator.locate()).as("nothing found before: nothing to keep").isEmpty();
+        Files.writeString(file, "http://a:9090\n");
+        assertThat(urls(locator.locate())).containsExactly("http://a:9090");
+        Files.writeString(file, "# http://a:9090 drained on purpose\n");
+        assertThat(locator.locate()).isEmpty();
+        Files.writeString(file, "");
+        assertThat(locator.locate()).as("the last good read had none").isEmpty();
+    }
+
+    @Test
     void aFileThatIsADirectoryIsReportedNotACrash() {
         assertThatThrownBy(() -> new FileLocator(dir).locate())
                 .isInstanceOf(DiscoveryException.class)
