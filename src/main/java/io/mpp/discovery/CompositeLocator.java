@@ -24,10 +24,11 @@ public final class CompositeLocator {
      * @param lastSuccess when it last answered (even with a {@link Locator#problem() problem}); null if never
      * @param lastError   why the last discovery failed as a whole, or the problem it answered with; null when it
      *                    fully worked
+     * @param warning     what the last answer skipped without failing ({@link Locator#warning()}); null if nothing
      * @param errors      how many discoveries failed or had a problem since start
      */
     public record LocatorState(String name, List<Endpoint> endpoints, Instant lastSuccess, Instant lastAttempt,
-                               String lastError, long errors) {
+                               String lastError, String warning, long errors) {
         public boolean healthy() {
             return lastError == null;
         }
@@ -42,7 +43,7 @@ public final class CompositeLocator {
         this.locators = List.copyOf(locators);
         this.clock = clock;
         for (Locator locator : this.locators) {
-            states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", 0));
+            states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", null, 0));
         }
         published = List.copyOf(states.values());
     }
@@ -60,7 +61,7 @@ public final class CompositeLocator {
             try {
                 List<Endpoint> found = List.copyOf(locator.locate());
                 String problem = locator.problem(); // the locator logged it
-                next = new LocatorState(locator.name(), found, now, now, problem,
+                next = new LocatorState(locator.name(), found, now, now, problem, locator.warning(),
                         previous.errors() + (problem == null ? 0 : 1));
                 boolean failedLastTime = previous.lastAttempt() != null
                         && !previous.lastAttempt().equals(previous.lastSuccess());
@@ -73,12 +74,12 @@ public final class CompositeLocator {
                             previous.endpoints().size());
                 }
                 next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.getMessage(), previous.errors() + 1);
+                        e.getMessage(), previous.warning(), previous.errors() + 1);
             } catch (RuntimeException e) {
                 // A locator bug must not stop selection for the others.
                 LOG.error("{}: discovery failed unexpectedly", locator.name(), e);
                 next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.toString(), previous.errors() + 1);
+                        e.toString(), previous.warning(), previous.errors() + 1);
             }
             states.put(locator.name(), next);
             for (Endpoint endpoint : next.endpoints()) {

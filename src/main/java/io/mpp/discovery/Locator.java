@@ -25,4 +25,13 @@ public interface Locator {
     default String problem() {
         return null;
     }
+
+    /**
+     * What the last {@link #locate()} skipped while it still found endpoints (e.g. bad lines of a file): shown by the
+     * locator's health check and on the status page, but no failure, so it keeps the check healthy. Null when nothing
+     * was skipped. The locator logs it itself.
+     */
+    default String warning() {
+        return null;
+    }
 }

@@ -4,7 +4,9 @@ import com.codahale.metrics.health.HealthCheck;
 
 /**
  * Unhealthy while a locator's last discovery failed, or answered with a problem (part of it failed); says why and
- * how many last known endpoints are still in use. One per locator, named like the locator, on the admin port.
+ * how many last known endpoints are still in use. What a locator skipped while still finding endpoints (a warning:
+ * bad lines of a file) is said but keeps it healthy: readiness probes use this check, and one bad line must not take
+ * every copy of mpp out of service while the other endpoints work. One per locator, named like it, on the admin port.
  */
 public final class LocatorHealthCheck extends HealthCheck {
 
@@ -23,8 +25,9 @@ public final class LocatorHealthCheck extends HealthCheck {
             return Result.unhealthy("no locator named " + name);
         }
         if (state.lastError() == null) {
+            String warning = state.warning() == null ? "" : "; " + state.warning();
             return Result.builder().healthy()
-                    .withMessage("found %d endpoint(s) at %s", state.endpoints().size(), state.lastSuccess())
+                    .withMessage("found %d endpoint(s) at %s%s", state.endpoints().size(), state.lastSuccess(), warning)
                     .build();
         }
         // A locator that answered with a problem says itself what it kept.

@@ -42,6 +42,7 @@ public final class StatusPage {
             .dot.ok{background:var(--ok)}.dot.bad{background:var(--bad)}
             .yes{color:var(--ok);font-weight:600}.no{color:var(--muted)}
             .err{color:var(--bad);font-size:13px;word-break:break-word}
+            .skipped{color:var(--warn);font-size:13px;word-break:break-word}
             .muted{color:var(--muted);font-size:12px}
             code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:13px}
             a{color:#0b5cad;text-decoration:none}a:hover{text-decoration:underline}
@@ -112,6 +113,10 @@ public final class StatusPage {
                     .append("</td><td>");
             if (l.error() != null) {
                 h.append("<span class=\"err\">").append(esc(l.error())).append("</span>");
+            }
+            if (l.warning() != null) {
+                h.append(l.error() == null ? "" : "<br>")
+                        .append("<span class=\"skipped\">").append(esc(l.warning())).append("</span>");
             }
             h.append("</td></tr>\n");
         }

@@ -22,8 +22,9 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
                            String selectedAt, boolean strategySatisfied, int selected, int live,
                            List<LocatorRow> locators, List<CandidateRow> candidates) {
 
-    /** One locator: how many endpoints it gave, when it last answered, and its error. */
-    public record LocatorRow(String name, int endpoints, String lastSuccess, String lastAttempt, String error) {
+    /** One locator: how many endpoints it gave, when it last answered, its error and what it skipped. */
+    public record LocatorRow(String name, int endpoints, String lastSuccess, String lastAttempt, String error,
+                             String warning) {
     }
 
     /**
@@ -72,7 +73,7 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
 
     private static LocatorRow row(CompositeLocator.LocatorState state) {
         return new LocatorRow(state.name(), state.endpoints().size(), text(state.lastSuccess()),
-                text(state.lastAttempt()), state.lastError());
+                text(state.lastAttempt()), state.lastError(), state.warning());
     }
 
     private static CandidateRow row(Candidate c, Selection s, Instant now) {

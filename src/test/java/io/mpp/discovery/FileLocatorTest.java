@@ -149,6 +149,58 @@ class FileLocatorTest {
     }
 
     @Test
+    void skippedLinesAreShownByTheHealthCheckWhichStaysHealthyWhileAnEndpointIsFound() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "http://a:9090\n# note\nprom-b:9090\nftp://c\n");
+        FileLocator locator = new FileLocator(file);
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        LocatorHealthCheck health = new LocatorHealthCheck(composite, locator.name());
+
+        assertThat(urls(composite.locate())).containsExactly("http://a:9090");
+        String skipped = "2 lines skipped, first: line 3: 'prom-b:9090' is not an http(s) URL";
+        assertThat(composite.states().get(0).warning()).startsWith(skipped);
+        assertThat(composite.states().get(0).errors()).isZero();
+        HealthCheck.Result partly = health.execute();
+        assertThat(partly.isHealthy()).isTrue();
+        assertThat(partly.getMessage()).startsWith("found 1 endpoint(s) at ").contains("; " + skipped);
+
+        Files.writeString(file, "prom-b:9090\n");
+        assertThat(composite.locate()).isEmpty();
+        HealthCheck.Result none = health.execute();
+        assertThat(none.isHealthy()).as("every URL line is bad").isFalse();
+        assertThat(none.getMessage()).isEqualTo("1 line skipped: line 1: 'prom-b:9090' is not an http(s) URL"
+                + " (expected e.g. http://host:9090), and no endpoint found");
+
+        Files.writeString(file, "http://a:9090\n");
+        composite.locate();
+        assertThat(composite.states().get(0).warning()).isNull();
+        assertThat(health.execute().getMessage()).doesNotContain("skipped");
+    }
+
+    @Test
+    void aUtf16FileIsRefusedAsAWholeAndTheLastGoodListKept() throws Exception {
+        Path file = dir.resolve("endpoints");
+        Files.writeString(file, "http://a:9090\n");
+        FileLocator locator = new FileLocator(file);
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        assertThat(urls(composite.locate())).containsExactly("http://a:9090");
+
+        List<byte[]> utf16 = List.of(
+                "\uFEFFhttp://b:9090\n".getBytes(StandardCharsets.UTF_16BE),
+                "\uFEFFhttp://b:9090\n".getBytes(StandardCharsets.UTF_16LE),
+                "http://b:9090\n".getBytes(StandardCharsets.UTF_16LE), // no byte-order mark: NUL bytes
+                "http://b:9090\n\0".getBytes(StandardCharsets.UTF_8));
+        for (byte[] bytes : utf16) {
+            Files.write(file, bytes);
+            assertThatThrownBy(locator::locate).isInstanceOf(DiscoveryException.class)
+                    .hasMessage("cannot read endpoints file " + file + ": it is UTF-16 (or has NUL bytes);"
+                            + " save it as UTF-8");
+            assertThat(urls(composite.locate())).containsExactly("http://a:9090");
+            assertThat(composite.states().get(0).lastError()).contains("UTF-16").doesNotContain("\0");
+        }
+    }
+
+    @Test
     void aFileThatIsADirectoryIsReportedNotACrash() {
         assertThatThrownBy(() -> new FileLocator(dir).locate())
                 .isInstanceOf(DiscoveryException.class)

@@ -15,7 +15,7 @@ class StatusPageTest {
         return new StatusReport("1.2.3<b>", "2026-11-22T04:00:00Z", 3725, "minimum-history:1h", "history " + EVIL,
                 "10s", 10, List.of("cookies", EVIL), "2026-11-22T05:02:00Z", true, 1, 1,
                 List.of(new StatusReport.LocatorRow("file:/tmp/" + EVIL, 2, "2026-11-22T05:02:00Z",
-                        "2026-11-22T05:02:00Z", "cannot read " + EVIL)),
+                        "2026-11-22T05:02:00Z", "cannot read " + EVIL, "1 line skipped: " + EVIL)),
                 candidates);
     }
 
@@ -45,6 +45,17 @@ class StatusPageTest {
                 "<a href=\"http://a:9090/prom\"><code>http://a:9090/prom</code></a>", "2h 1m", "&#10003; selected",
                 "dot ok", "dot bad", "connection refused", "10s", "cookies, ", "2026-11-22 04:00:00 UTC");
         assertThat(Pattern.compile("<tr><td><a href=").matcher(html).results().count()).isEqualTo(2);
+    }
+
+    @Test
+    void showsWhatALocatorSkippedNextToItsError() {
+        StatusReport.LocatorRow skipped = new StatusReport.LocatorRow("file:/e", 1, "2026-11-22T05:02:00Z",
+                "2026-11-22T05:02:00Z", null, "2 lines skipped, first: line 3: 'x' is not an http(s) URL");
+        StatusReport r = report(List.of());
+        String html = StatusPage.render(new StatusReport(r.version(), r.startedAt(), r.uptimeSeconds(),
+                r.strategy(), r.measures(), r.selectionInterval(), r.selectionIntervalSeconds(), r.affinityOptions(),
+                r.selectedAt(), r.strategySatisfied(), r.selected(), r.live(), List.of(skipped), List.of()), "");
+        assertThat(html).contains("<span class=\"skipped\">2 lines skipped, first: line 3: &#39;x&#39; is not");
     }
 
     @Test
