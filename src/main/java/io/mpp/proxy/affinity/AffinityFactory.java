@@ -44,8 +44,10 @@ public class AffinityFactory {
         byte[] bytes = stripped.getBytes(StandardCharsets.UTF_8);
         if (bytes.length < RouteCookie.MIN_KEY_BYTES) {
             // The message names the rule, never the key.
+            // Bytes of UTF-8 are what the HMAC gets; saying "characters" alone misleads for a non-ASCII key.
             throw new IllegalArgumentException("MPP_AFFINITY_KEY is too short: the route cookie key needs at least "
-                    + RouteCookie.MIN_KEY_BYTES + " characters (for example the output of openssl rand -base64 32)");
+                    + RouteCookie.MIN_KEY_BYTES + " bytes (" + RouteCookie.MIN_KEY_BYTES + " ASCII characters), for"
+                    + " example the output of openssl rand -base64 32");
         }
         this.key = bytes;
     }

@@ -55,14 +55,16 @@ class AffinityFactoryTest {
     }
 
     @Test
-    void aShortKeyIsRefusedWithoutShowingIt() {
+    void aShortKeyIsRefusedWithoutShowingIt() throws Exception {
         String key = "secret-but-short";
         assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_AFFINITY_KEY", key)))
                 .isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("affinity.key")
                 .hasMessageContaining("MPP_AFFINITY_KEY is too short")
-                .hasMessageContaining("at least 32 characters")
+                .hasMessageContaining("at least 32 bytes (32 ASCII characters)")
                 .message().doesNotContain(key);
+        // 16 characters of two UTF-8 bytes each: the rule counts bytes, as the message says.
+        assertThat(ConfigFiles.load(Map.of("MPP_AFFINITY_KEY", "\u00e9".repeat(16)))).isNotNull();
     }
 
     @Test
