@@ -1,6 +1,7 @@
 package io.mpp.selection;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * What a backend's own {@code /metrics} says about the data it holds.
@@ -16,6 +17,8 @@ public record BackendFacts(Reading samples, Reading oldestData) {
     public static final String SAMPLES_1X = "prometheus_local_storage_ingested_samples_total";
     /** Prometheus 2.x: the lowest timestamp over its blocks and head; far in the future while the TSDB is empty. */
     public static final String OLDEST_2X = "prometheus_tsdb_lowest_timestamp_seconds";
+    /** Every metric the facts are read from: the probe keeps no others of a backend's {@code /metrics}. */
+    public static final Set<String> METRICS = Set.of(SAMPLES_2X, SAMPLES_1X, OLDEST_2X);
 
     public static BackendFacts unknown(String why) {
         Reading missing = Reading.missing(why);
@@ -40,7 +43,7 @@ public record BackendFacts(Reading samples, Reading oldestData) {
         }
         if (!metrics.errors().isEmpty()) {
             // The metric may be on a line we could not read: say so, it is the likelier cause.
-            return Reading.missing(absent + "; " + metrics.errors().size() + " unreadable line(s), first: "
+            return Reading.missing(absent + "; " + metrics.errorCount() + " unreadable line(s), first: "
                     + metrics.errors().get(0));
         }
         return Reading.missing(absent);

@@ -1,83 +1,91 @@
 package io.mpp.selection;
 
-import java.util.ArrayList;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads the Prometheus text exposition format (0.0.4, and the sample lines of OpenMetrics) as a backend's
  * {@code /metrics} serves it. A line that cannot be read is reported with its number and skipped: one odd line must
  * not make a whole backend unrankable.
+ *
+ * <p>An {@link ExpositionScanner} reads a body as it arrives and keeps only what it was asked for: a backend's own
+ * metrics can run to tens of MiB, of which selection needs a handful of series.
  */
 public final class Exposition {
+
+    /** Lines of a wanted metric longer than this are reported rather than held: no real sample line comes close. */
+    static final int MAX_LINE = 64 * 1024;
+    /** Errors kept word for word; more are only counted, so a body of garbage cannot fill the heap with messages. */
+    static final int MAX_ERRORS = 10;
+    private static final int QUOTE_LIMIT = 120;
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern TIMESTAMP = Pattern.compile("-?\\d+(\\.\\d+)?");
 
     /** One sample line. */
     public record Sample(String name, Map<String, String> labels, double value) {
     }
 
-    /** What a text held: its samples and the lines that could not be read. */
-    public record Parsed(List<Sample> samples, List<String> errors) {
+    /**
+     * What the lines of one metric added up to.
+     *
+     * @param series how many sample lines it had
+     * @param sum    the sum over those that are not NaN (a NaN says "no value", not "infinitely many"); NaN when all
+     *               are NaN
+     */
+    public record Family(int series, double sum) {
+
+        static Family of(double value) {
+            return new Family(1, value);
+        }
+
+        Family plus(Family other) {
+            double total = Double.isNaN(sum) ? other.sum : Double.isNaN(other.sum) ? sum : sum + other.sum;
+            return new Family(series + other.series, total);
+        }
+    }
+
+    /**
+     * What a text held of the metrics asked for, and the lines that could not be read: the first
+     * {@value #MAX_ERRORS} word for word, and how many in all.
+     */
+    public record Parsed(Map<String, Family> families, List<String> errors, int errorCount) {
 
         public Parsed {
-            samples = Collections.unmodifiableList(samples);
-            errors = Collections.unmodifiableList(errors);
+            families = Collections.unmodifiableMap(new LinkedHashMap<>(families));
+            errors = List.copyOf(errors);
         }
 
         /** Whether any series of this metric is present. */
         public boolean has(String name) {
-            return samples.stream().anyMatch(s -> s.name().equals(name));
+            return families.containsKey(name);
         }
 
-        /**
-         * The sum over every series of a metric, leaving out NaN series (a NaN says "no value", not "infinitely
-         * many"); NaN when the metric is absent or has only NaN series.
-         */
+        /** The sum over every series of a metric, leaving out NaN series; NaN when absent or only NaN. */
         public double sum(String name) {
-            double sum = 0;
-            boolean any = false;
-            for (Sample s : samples) {
-                if (s.name().equals(name) && !Double.isNaN(s.value())) {
-                    sum += s.value();
-                    any = true;
-                }
-            }
-            return any ? sum : Double.NaN;
+            Family family = families.get(name);
+            return family == null ? Double.NaN : family.sum();
         }
     }
 
     private Exposition() {
     }
 
+    /** Reads every metric of a whole text. */
     public static Parsed parse(String text) {
-        List<Sample> samples = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
-        int lineNumber = 0;
-        int at = 0;
-        while (at <= text.length()) {
-            int end = text.indexOf('\n', at);
-            if (end < 0) {
-                end = text.length();
-            }
-            lineNumber++;
-            String line = text.substring(at, end);
-            at = end + 1;
-            if (line.endsWith("\r")) {
-                line = line.substring(0, line.length() - 1);
-            }
-            String stripped = line.strip();
-            if (stripped.isEmpty() || stripped.startsWith("#")) {
-                continue; // HELP, TYPE, UNIT, EOF and plain comments
-            }
-            try {
-                samples.add(new LineReader(stripped).sample());
-            } catch (IllegalArgumentException e) {
-                errors.add("line " + lineNumber + ": " + e.getMessage());
-            }
-        }
-        return new Parsed(samples, errors);
+        ExpositionScanner scanner = new ExpositionScanner(null);
+        scanner.feed(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
+        return scanner.finish();
+    }
+
+    /** Reads one sample line; throws IllegalArgumentException, saying why, when it is not one. */
+    static Sample sample(String line) {
+        return new LineReader(line).sample();
     }
 
     /** Parses a sample value as Go's ParseFloat does for this format: decimals, exponents, NaN, +Inf, -Inf. */
@@ -94,10 +102,20 @@ public final class Exposition {
                 break;
         }
         // Java would also take "1f", "2d" or hex floats; the format does not.
-        if (!token.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
-            throw new IllegalArgumentException("'" + token + "' is not a number");
+        if (!NUMBER.matcher(token).matches()) {
+            throw new IllegalArgumentException("'" + abbreviate(token) + "' is not a number");
         }
         return Double.parseDouble(token);
+    }
+
+    /** Keeps a quoted piece of a line short enough for a log line or the status page. */
+    private static String abbreviate(String text) {
+        return text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "...";
+    }
+
+    static boolean isNameChar(char c, boolean first) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
+                || !first && c >= '0' && c <= '9';
     }
 
     /** Reads one non-comment line: name, optional label set, value, optional timestamp (and exemplar). */
@@ -125,16 +143,16 @@ public final class Exposition {
             skipBlanks();
             if (pos < line.length() && line.charAt(pos) != '#') {
                 String timestamp = token();
-                if (!timestamp.matches("-?\\d+(\\.\\d+)?")) {
-                    throw new IllegalArgumentException("'" + timestamp + "' after the value of '" + name
+                if (!TIMESTAMP.matcher(timestamp).matches()) {
+                    throw new IllegalArgumentException("'" + abbreviate(timestamp) + "' after the value of '" + name
                             + "' is not a timestamp");
                 }
                 skipBlanks();
             }
             // What remains may only be an OpenMetrics exemplar ("# {...} value"), which selection does not use.
             if (pos < line.length() && line.charAt(pos) != '#') {
-                throw new IllegalArgumentException("unexpected text '" + line.substring(pos) + "' after the sample of '"
-                        + name + "'");
+                throw new IllegalArgumentException("unexpected text '" + abbreviate(line.substring(pos))
+                        + "' after the sample of '" + name + "'");
             }
             return new Sample(name, labels, value);
         }
@@ -145,7 +163,7 @@ public final class Exposition {
                 pos++;
             }
             if (pos == start) {
-                throw new IllegalArgumentException("expected a metric name at '" + line + "'");
+                throw new IllegalArgumentException("expected a metric name at '" + abbreviate(line) + "'");
             }
             return line.substring(start, pos);
         }
@@ -225,11 +243,6 @@ public final class Exposition {
 
         private static boolean isBlank(char c) {
             return c == ' ' || c == '\t';
-        }
-
-        private static boolean isNameChar(char c, boolean first) {
-            return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == ':'
-                    || !first && c >= '0' && c <= '9';
         }
     }
 }

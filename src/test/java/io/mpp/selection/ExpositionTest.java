@@ -24,15 +24,16 @@ class ExpositionTest {
 
     @Test
     void labelValuesWithSpacesEscapesAndBraces() {
-        Exposition.Parsed parsed = Exposition.parse(
-                "m{path=\"/a b/{c}\",msg=\"say \\\"hi\\\", then \\\\ go\\nnow\" , le = \"0.5\",} 3 1700000000000\n");
-        assertThat(parsed.errors()).isEmpty();
-        assertThat(parsed.samples()).singleElement().satisfies(s -> {
+        String line = "m{path=\"/a b/{c}\",msg=\"say \\\"hi\\\", then \\\\ go\\nnow\" , le = \"0.5\",} 3 1700000000000";
+        assertThat(Exposition.sample(line)).satisfies(s -> {
             assertThat(s.name()).isEqualTo("m");
             assertThat(s.labels()).isEqualTo(Map.of("path", "/a b/{c}", "msg", "say \"hi\", then \\ go\nnow",
                     "le", "0.5"));
             assertThat(s.value()).isEqualTo(3.0);
         });
+        Exposition.Parsed parsed = Exposition.parse(line + "\n");
+        assertThat(parsed.errors()).isEmpty();
+        assertThat(parsed.families()).containsExactly(Map.entry("m", new Exposition.Family(1, 3.0)));
     }
 
     @Test
@@ -65,8 +66,9 @@ class ExpositionTest {
                 also_good{a="b"} 2 123
                 trailing 1 2 3
                 """);
-        assertThat(parsed.samples()).extracting(Exposition.Sample::name).containsExactly("good", "also_good");
+        assertThat(parsed.families()).containsOnlyKeys("good", "also_good");
         assertThat(parsed.errors()).hasSize(4);
+        assertThat(parsed.errorCount()).isEqualTo(4);
         assertThat(parsed.errors().get(0)).startsWith("line 2: ");
         assertThat(parsed.errors().get(1)).startsWith("line 3: ").contains("'novalue' has no value");
         assertThat(parsed.errors().get(2)).startsWith("line 4: ").contains("metric name");
@@ -83,7 +85,7 @@ class ExpositionTest {
 
     @Test
     void emptyText() {
-        assertThat(Exposition.parse("").samples()).isEmpty();
+        assertThat(Exposition.parse("").families()).isEmpty();
         assertThat(Exposition.parse("\n\n").errors()).isEmpty();
     }
 }
