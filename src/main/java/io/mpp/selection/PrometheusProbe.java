@@ -21,9 +21,6 @@ public final class PrometheusProbe implements BackendProbe {
     /** Evaluates over the {@code up} series like the original's probe, but answers one sample however many targets. */
     static final String LIVENESS_QUERY = "count(up)";
     private static final int MAX_QUERY_BODY = 1024 * 1024;
-    private static final int MAX_METRICS_BODY = 32 * 1024 * 1024;
-    /** The text format; a newer Prometheus would otherwise be free to choose another. */
-    private static final String METRICS_ACCEPT = "text/plain;version=0.0.4;q=1,*/*;q=0.1";
 
     private final HttpClient client;
     private final Duration timeout;
@@ -40,8 +37,7 @@ public final class PrometheusProbe implements BackendProbe {
                 .thenApply(body -> body.contains("\"status\":\"success\"") ? null
                         : "query '" + LIVENESS_QUERY + "' did not answer success")
                 .exceptionally(failure -> "query '" + LIVENESS_QUERY + "': " + describe(failure));
-        CompletableFuture<BackendFacts> facts = fetch(endpoint.url() + "/metrics", METRICS_ACCEPT, MAX_METRICS_BODY)
-                .thenApply(body -> BackendFacts.from(Exposition.parse(body)))
+        CompletableFuture<BackendFacts> facts = FactsFetch.fetch(client, endpoint.url() + "/metrics", timeout)
                 .exceptionally(failure -> BackendFacts.unknown("/metrics: " + describe(failure)));
         return liveness.thenCombine(facts, (error, f) -> error == null
                 ? Candidate.live(endpoint, f)

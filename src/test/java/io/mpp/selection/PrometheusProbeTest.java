@@ -1,0 +1,184 @@
+package io.mpp.selection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.mpp.discovery.Endpoint;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** The probe against a loopback backend whose {@code /metrics} is far larger than a Prometheus usually serves. */
+class PrometheusProbeTest {
+
+    private static final byte[] UP = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}"
+            .getBytes(StandardCharsets.UTF_8);
+    /** Generous: the assertions are on what the probe found, never on how long it took. */
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** Jetty's debug lines for each chunk of 30 MiB would be most of the test's time and a 150 MB report. */
+    private final Logger jetty = (Logger) LoggerFactory.getLogger("org.eclipse.jetty");
+    private final Level jettyLevel = jetty.getLevel();
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+    private final HttpClient client = new HttpClient();
+    private HttpServer backend;
+    private volatile Metrics metrics;
+
+    /** Holds a stalled /metrics answer open until the test ends. */
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    /**
+     * What {@code /metrics} answers: the body's size, whether its length is announced up front, and whether it stalls
+     * after half of it.
+     */
+    private record Metrics(int status, long size, boolean announced, boolean stalls) {
+
+        Metrics(int status, long size, boolean announced) {
+            this(status, size, announced, false);
+        }
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        jetty.setLevel(Level.INFO);
+        backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        backend.setExecutor(threads);
+        backend.createContext("/api/v1/query", exchange -> answer(exchange, 200, UP));
+        backend.createContext("/metrics", this::serveMetrics);
+        backend.start();
+        client.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        released.countDown();
+        client.stop();
+        backend.stop(0);
+        threads.shutdownNow();
+        jetty.setLevel(jettyLevel);
+    }
+
+    @Test
+    void factsOfA30MibBodyWithTheWantedMetricsAmongOthers() throws Exception {
+        metrics = new Metrics(200, 30L * 1024 * 1024, false);
+
+        Candidate candidate = probe();
+
+        assertThat(candidate.live()).isTrue();
+        assertThat(candidate.facts().samples()).isEqualTo(Reading.of(BackendFacts.SAMPLES_2X, 1005));
+        assertThat(candidate.facts().oldestData()).isEqualTo(Reading.of(BackendFacts.OLDEST_2X, 1.7e9));
+    }
+
+    @Test
+    void aBodyOverTheCapLeavesTheBackendLiveButUnrankedAndSaysWhy() throws Exception {
+        for (boolean announced : new boolean[] {true, false}) {
+            metrics = new Metrics(200, FactsFetch.MAX_BODY + 100, announced);
+
+            Candidate candidate = probe();
+
+            assertThat(candidate.live()).isTrue();
+            assertThat(candidate.facts().samples().present()).isFalse();
+            assertThat(candidate.facts().samples().missing()).startsWith("/metrics: its body")
+                    .contains("larger than the 33554432 bytes the probe reads");
+        }
+    }
+
+    @Test
+    void aFailedMetricsAnswerLeavesTheBackendLiveButUnranked() throws Exception {
+        metrics = new Metrics(404, 1000, true);
+
+        Candidate candidate = probe();
+
+        assertThat(candidate.live()).isTrue();
+        assertThat(candidate.facts().oldestData().missing()).isEqualTo("/metrics: answered HTTP 404");
+    }
+
+    @Test
+    void aMetricsBodyThatStallsGivesUnknownFactsAtTheTimeoutAndTheBackendStaysLive() throws Exception {
+        metrics = new Metrics(200, 1024 * 1024, true, true);
+
+        Candidate candidate = probe(Duration.ofSeconds(2));
+
+        assertThat(candidate.live()).isTrue();
+        assertThat(candidate.facts().samples().missing()).isEqualTo("/metrics: no answer within 2000 ms");
+    }
+
+    private Candidate probe() throws Exception {
+        return probe(TIMEOUT);
+    }
+
+    private Candidate probe(Duration timeout) throws Exception {
+        Endpoint endpoint = Endpoint.parse("http://127.0.0.1:" + backend.getAddress().getPort(), "test");
+        return new PrometheusProbe(client, timeout).probe(endpoint).get();
+    }
+
+    private void serveMetrics(HttpExchange exchange) throws IOException {
+        Metrics m = metrics;
+        exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
+        exchange.sendResponseHeaders(m.status(), m.announced() ? m.size() : 0);
+        try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
+            if (m.stalls()) {
+                writeExposition(out, m.size() / 2);
+                out.flush();
+                released.await();
+            } else {
+                writeExposition(out, m.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            // The probe stopped reading a body it will not use.
+        }
+    }
+
+    /** Exactly {@code size} bytes: other metrics, the samples counter in the middle, the oldest data at the end. */
+    private static void writeExposition(OutputStream out, long size) throws IOException {
+        String last = "prometheus_tsdb_lowest_timestamp_seconds 1.7e+09\n";
+        long written = 0;
+        written += write(out, "# TYPE prometheus_tsdb_head_samples_appended_total_other counter\n"
+                + "prometheus_tsdb_head_samples_appended_total_other 7\n");
+        int series = 0;
+        boolean middle = false;
+        while (written < size - last.length()) {
+            if (!middle && written >= size / 2) {
+                written += write(out, "prometheus_tsdb_head_samples_appended_total{type=\"float\"} 1000\n"
+                        + "prometheus_tsdb_head_samples_appended_total{type=\"histogram\"} 5\n");
+                middle = true;
+                continue;
+            }
+            String line = "prometheus_target_interval_length_seconds{pool=\"job-" + series++ + "\"} 15.0001\n";
+            long room = size - last.length() - written;
+            // Pads the final other line (with a comment) so that the body has exactly the size asked for.
+            written += write(out, line.length() <= room ? line : "#".repeat((int) room - 1) + "\n");
+        }
+        write(out, last);
+    }
+
+    private static int write(OutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.write(bytes);
+        return bytes.length;
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}
