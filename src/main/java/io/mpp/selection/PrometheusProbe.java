@@ -9,7 +9,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.BufferingResponseListener;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * Probes a Prometheus backend with two concurrent requests, each bounded by the probe timeout: an instant query over
@@ -32,27 +31,34 @@ public final class PrometheusProbe implements BackendProbe {
 
     @Override
     public CompletableFuture<Candidate> probe(Endpoint endpoint) {
-        CompletableFuture<String> liveness = fetch(endpoint.url() + "/api/v1/query?query=" + LIVENESS_QUERY, null,
-                MAX_QUERY_BODY)
-                .thenApply(body -> body.contains("\"status\":\"success\"") ? null
-                        : "query '" + LIVENESS_QUERY + "' did not answer success")
-                .exceptionally(failure -> "query '" + LIVENESS_QUERY + "': " + describe(failure));
-        CompletableFuture<BackendFacts> facts = FactsFetch.fetch(client, endpoint.url() + "/metrics", timeout)
-                .exceptionally(failure -> BackendFacts.unknown("/metrics: " + describe(failure)));
-        return liveness.thenCombine(facts, (error, f) -> error == null
-                ? Candidate.live(endpoint, f)
-                : Candidate.down(endpoint, error));
+        CompletableFuture<Outcome> liveness = fetch(endpoint.url() + "/api/v1/query?query=" + LIVENESS_QUERY)
+                .thenApply(body -> new Outcome(body.contains("\"status\":\"success\"") ? null
+                        : "query '" + LIVENESS_QUERY + "' did not answer success", true))
+                .exceptionally(failure -> new Outcome("query '" + LIVENESS_QUERY + "': " + describe(failure),
+                        cause(failure) instanceof ProbeException));
+        // Facts that came mean /metrics answered: a backend whose query engine is too busy for the query is not hung.
+        CompletableFuture<Metrics> metrics = FactsFetch.fetch(client, endpoint.url() + "/metrics", timeout)
+                .thenApply(facts -> new Metrics(facts, true))
+                .exceptionally(failure -> new Metrics(BackendFacts.unknown("/metrics: " + describe(failure)), false));
+        return liveness.thenCombine(metrics, (outcome, m) -> outcome.error() == null
+                ? Candidate.live(endpoint, m.facts())
+                : Candidate.down(endpoint, outcome.answered() || m.answered(), outcome.error()));
+    }
+
+    /** What the query said: why the backend is not live (null when it is), and whether it answered over HTTP. */
+    private record Outcome(String error, boolean answered) {
+    }
+
+    /** What /metrics said, and whether it answered over HTTP. */
+    private record Metrics(BackendFacts facts, boolean answered) {
     }
 
     /** The body of a 200 answer; completes exceptionally otherwise, always within the timeout. */
-    private CompletableFuture<String> fetch(String url, String accept, int maxBody) {
+    private CompletableFuture<String> fetch(String url) {
         CompletableFuture<String> body = new CompletableFuture<>();
         try {
             var request = client.newRequest(url).timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (accept != null) {
-                request.headers(h -> h.put(HttpHeader.ACCEPT, accept));
-            }
-            request.send(new BufferingResponseListener(maxBody) {
+            request.send(new BufferingResponseListener(MAX_QUERY_BODY) {
                 @Override
                 public void onComplete(Result r) {
                     if (r.isFailed()) {
@@ -70,9 +76,13 @@ public final class PrometheusProbe implements BackendProbe {
         return body;
     }
 
-    private String describe(Throwable failure) {
-        Throwable f = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+    private static Throwable cause(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
+    }
+
+    private String describe(Throwable failure) {
+        Throwable f = cause(failure);
         if (f instanceof TimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }

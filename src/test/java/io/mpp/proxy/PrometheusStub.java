@@ -41,6 +41,12 @@ final class PrometheusStub implements AutoCloseable {
                         + "prometheus_tsdb_head_samples_appended_total{type=\"float\"} " + samples + "\n"), delayMillis));
     }
 
+    /** Only the probe's query answers late: a Prometheus whose query engine is busy, while it serves /metrics. */
+    void answerProbeQueryLate(int delayMillis) {
+        server.stubFor(probe(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", equalTo(LIVENESS)),
+                aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(UP), delayMillis));
+    }
+
     private static MappingBuilder probe(MappingBuilder mapping, ResponseDefinitionBuilder answer, int delayMillis) {
         return mapping.atPriority(1).willReturn(answer.withFixedDelay(delayMillis));
     }

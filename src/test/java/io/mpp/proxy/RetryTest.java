@@ -358,6 +358,26 @@ class RetryTest {
     }
 
     @Test
+    void aBusyBackendFinishesItsSlowQueryThoughItsProbeQueryIsLate() throws Exception {
+        PrometheusStub busy = stub(1000);
+        PrometheusStub other = stub(10);
+        busy.answerRequests(aResponse().withStatus(200).withBody(OK));
+        other.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(busy, other), ConfigOverride.config("proxy.headersTimeout", "200ms"),
+                ConfigOverride.config("selection.probeTimeout", "500ms"));
+
+        // Slow queries fill its query engine: the probe's query waits behind them, its /metrics answers at once.
+        busy.answerProbeQueryLate(60_000);
+        busy.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(3000));
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).as("not cut and run again on the next replica").isEqualTo(busy.url());
+        assertThat(other.requests()).isZero();
+        Await.until(Duration.ofSeconds(10), "new requests to go to the replica that answers its probe",
+                () -> other.url().equals(servedBy(query())));
+    }
+
+    @Test
     void aBackendThatDiscoveryDropsFinishesWhatItWasGiven() throws Exception {
         PrometheusStub leaving = stub(1000);
         PrometheusStub staying = stub(10);

@@ -37,7 +37,10 @@ class PrometheusProbeTest {
     private final ExecutorService threads = Executors.newCachedThreadPool();
     private final HttpClient client = new HttpClient();
     private HttpServer backend;
+    /** What /metrics answers; null: nothing until the test ends. */
     private volatile Metrics metrics;
+    /** What the liveness query answers: its status, or nothing until the test ends (0). */
+    private volatile int queryStatus = 200;
 
     /** Holds a stalled /metrics answer open until the test ends. */
     private final CountDownLatch released = new CountDownLatch(1);
@@ -58,7 +61,7 @@ class PrometheusProbeTest {
         jetty.setLevel(Level.INFO);
         backend = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         backend.setExecutor(threads);
-        backend.createContext("/api/v1/query", exchange -> answer(exchange, 200, UP));
+        backend.createContext("/api/v1/query", this::serveQuery);
         backend.createContext("/metrics", this::serveMetrics);
         backend.start();
         client.start();
@@ -118,6 +121,42 @@ class PrometheusProbeTest {
         assertThat(candidate.facts().samples().missing()).isEqualTo("/metrics: no answer within 2000 ms");
     }
 
+    @Test
+    void aQueryThatFindsNoTimeWhileMetricsAnswersIsDownButAnswering() throws Exception {
+        // Prometheus with its query engine full: the probe's query waits in line, /metrics is served at once.
+        metrics = new Metrics(200, 1000, true);
+        queryStatus = 0;
+
+        Candidate candidate = probe(Duration.ofMillis(500));
+
+        assertThat(candidate.live()).isFalse();
+        assertThat(candidate.error()).isEqualTo("query 'count(up)': no answer within 500 ms");
+        assertThat(candidate.answering()).as("busy, not hung").isTrue();
+    }
+
+    @Test
+    void aQueryAnsweredWithAnErrorIsAnsweringToo() throws Exception {
+        metrics = new Metrics(200, 1000, true, true);
+        queryStatus = 503; // starting up
+
+        Candidate candidate = probe(Duration.ofMillis(500));
+
+        assertThat(candidate.live()).isFalse();
+        assertThat(candidate.error()).isEqualTo("query 'count(up)': answered HTTP 503");
+        assertThat(candidate.answering()).isTrue();
+    }
+
+    @Test
+    void aBackendThatAnswersNothingIsSilent() throws Exception {
+        metrics = null; // no head of /metrics either
+        queryStatus = 0;
+
+        Candidate candidate = probe(Duration.ofMillis(500));
+
+        assertThat(candidate.live()).isFalse();
+        assertThat(candidate.answering()).as("hung: requests waiting on it may move").isFalse();
+    }
+
     private Candidate probe() throws Exception {
         return probe(TIMEOUT);
     }
@@ -127,8 +166,32 @@ class PrometheusProbeTest {
         return new PrometheusProbe(client, timeout).probe(endpoint).get();
     }
 
+    private void serveQuery(HttpExchange exchange) throws IOException {
+        int status = queryStatus;
+        if (status == 0) {
+            awaitRelease();
+            exchange.close();
+            return;
+        }
+        answer(exchange, status, UP);
+    }
+
+    /** Nothing until the test ends, as from a process that is stopped (kill -STOP). */
+    private void awaitRelease() {
+        try {
+            released.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void serveMetrics(HttpExchange exchange) throws IOException {
         Metrics m = metrics;
+        if (m == null) {
+            awaitRelease();
+            exchange.close();
+            return;
+        }
         exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
         exchange.sendResponseHeaders(m.status(), m.announced() ? m.size() : 0);
         try (OutputStream out = new BufferedOutputStream(exchange.getResponseBody(), 64 * 1024)) {
