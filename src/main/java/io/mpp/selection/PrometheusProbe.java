@@ -40,9 +40,13 @@ public final class PrometheusProbe implements BackendProbe {
         CompletableFuture<Metrics> metrics = FactsFetch.fetch(client, endpoint.url() + "/metrics", timeout)
                 .thenApply(facts -> new Metrics(facts, true))
                 .exceptionally(failure -> new Metrics(BackendFacts.unknown("/metrics: " + describe(failure)), false));
-        return liveness.thenCombine(metrics, (outcome, m) -> outcome.error() == null
-                ? Candidate.live(endpoint, m.facts())
-                : Candidate.down(endpoint, outcome.answered() || m.answered(), outcome.error()));
+        return liveness.thenCombine(metrics, (outcome, m) -> {
+            if (outcome.error() == null) {
+                return Candidate.live(endpoint, m.facts());
+            }
+            return !outcome.answered() && m.answered() ? Candidate.busy(endpoint, outcome.error())
+                    : Candidate.down(endpoint, outcome.answered() || m.answered(), outcome.error());
+        });
     }
 
     /** What the query said: why the backend is not live (null when it is), and whether it answered over HTTP. */

@@ -62,6 +62,12 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
         return left.isEmpty() ? null : left.get(ThreadLocalRandom.current().nextInt(left.size()));
     }
 
+    /** Whether the backends serving are busy ones, because none answered the probe's query in time. */
+    public boolean busy() {
+        return !serving.isEmpty() && candidates.stream()
+                .anyMatch(c -> c.busy() && serving.contains(c.endpoint()));
+    }
+
     /**
      * Whether the probes behind this selection found the backend answering nothing at all: hung or gone, not merely
      * busy. False for a backend they did not probe (discovery no longer lists it).

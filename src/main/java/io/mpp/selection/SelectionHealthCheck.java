@@ -48,6 +48,10 @@ public final class SelectionHealthCheck extends HealthCheck {
             return Result.unhealthy("no live backend among %d candidate(s), requests get 503: %s",
                     s.candidates().size(), why);
         }
+        if (s.busy()) {
+            return Result.healthy("no backend answered the probe's query in time: %d busy backend(s), whose /metrics"
+                    + " answered, serve %s", s.serving().size(), s.serving());
+        }
         if (!s.satisfied()) {
             return Result.healthy("no live backend meets %s: all %d live backend(s) serve %s", strategy.describe(),
                     s.serving().size(), s.serving());

@@ -184,10 +184,13 @@ public final class Selector implements Managed, SelectionSource {
                     : c);
         }
         List<Candidate> live = candidates.stream().filter(Candidate::live).toList();
+        // With none live, busy ones answer in the end, as they would to a client asking them directly; a 503 would
+        // not. They take requests, so they count as live in the selection.
+        List<Candidate> takers = live.isEmpty() ? candidates.stream().filter(Candidate::busy).toList() : live;
         List<Candidate> chosen = live.isEmpty() ? List.of() : strategy.choose(live);
         boolean satisfied = !chosen.isEmpty();
-        List<Endpoint> serving = (satisfied ? chosen : live).stream().map(Candidate::endpoint).toList();
-        Selection next = new Selection(serving, live.stream().map(Candidate::endpoint).toList(), candidates, now,
+        List<Endpoint> serving = (satisfied ? chosen : takers).stream().map(Candidate::endpoint).toList();
+        Selection next = new Selection(serving, takers.stream().map(Candidate::endpoint).toList(), candidates, now,
                 satisfied);
         Selection previous = current.getAndSet(next);
         // A failure reported after the probes started and after the check above must not be undone by this publish.
@@ -237,6 +240,9 @@ public final class Selector implements Managed, SelectionSource {
         if (next.serving().isEmpty()) {
             LOG.warn("no live backend among {} candidate(s): requests get 503 until one answers; {}",
                     next.candidates().size(), next.candidates());
+        } else if (next.busy()) {
+            LOG.warn("no backend answered the probe's query in time: serving from the busy ones, whose /metrics"
+                    + " answered, {}; requests wait in their query queues", next.serving());
         } else if (!next.satisfied()) {
             LOG.warn("no backend satisfies strategy {}: serving from all live backends {}; measured: {}",
                     strategy.describe(), next.serving(), measuredValues(next));
@@ -252,7 +258,8 @@ public final class Selector implements Managed, SelectionSource {
             boolean wasLive = previous.live().contains(c.endpoint());
             boolean isLive = next.live().contains(c.endpoint());
             if (wasLive && !isLive && c.error() != null) {
-                LOG.warn("backend {} is down: {}", c.endpoint(), c.error());
+                LOG.warn("backend {} is {}: {}", c.endpoint(), c.busy() ? "busy (its /metrics answers)" : "down",
+                        c.error());
             } else if (!wasLive && isLive) {
                 LOG.info("backend {} is live{}", c.endpoint(), previous.candidates().stream()
                         .anyMatch(p -> p.endpoint().equals(c.endpoint())) ? " again" : " (new)");

@@ -132,6 +132,7 @@ class PrometheusProbeTest {
         assertThat(candidate.live()).isFalse();
         assertThat(candidate.error()).isEqualTo("query 'count(up)': no answer within 500 ms");
         assertThat(candidate.answering()).as("busy, not hung").isTrue();
+        assertThat(candidate.busy()).isTrue();
     }
 
     @Test
@@ -144,6 +145,7 @@ class PrometheusProbeTest {
         assertThat(candidate.live()).isFalse();
         assertThat(candidate.error()).isEqualTo("query 'count(up)': answered HTTP 503");
         assertThat(candidate.answering()).isTrue();
+        assertThat(candidate.busy()).as("an error answer is no queue to wait in").isFalse();
     }
 
     @Test
@@ -155,6 +157,7 @@ class PrometheusProbeTest {
 
         assertThat(candidate.live()).isFalse();
         assertThat(candidate.answering()).as("hung: requests waiting on it may move").isFalse();
+        assertThat(candidate.busy()).isFalse();
     }
 
     private Candidate probe() throws Exception {

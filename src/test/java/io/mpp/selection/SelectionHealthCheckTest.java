@@ -48,6 +48,15 @@ class SelectionHealthCheckTest {
     }
 
     @Test
+    void healthyButSaysSoWhenBusyBackendsServe() {
+        Candidate busy = Candidate.busy(A, "query 'count(up)': no answer within 2000 ms");
+        HealthCheck.Result r = check(new Selection(List.of(A), List.of(A), List.of(busy), Instant.now(), false));
+        assertThat(r.isHealthy()).isTrue();
+        assertThat(r.getMessage()).contains("no backend answered the probe's query in time", "1 busy backend(s)",
+                "http://a:9090");
+    }
+
+    @Test
     void healthyButSaysSoWhenNoBackendMeetsTheStrategy() {
         HealthCheck.Result r = check(new Selection(List.of(A, B), List.of(A, B), List.of(live(A), live(B)),
                 Instant.now(), false));

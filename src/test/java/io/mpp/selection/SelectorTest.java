@@ -145,6 +145,24 @@ class SelectorTest {
     }
 
     @Test
+    void withNoneLiveTheBusyOnesServeInsteadOfNone() {
+        probes.put(A, CompletableFuture.completedFuture(Candidate.busy(A, "query: no answer within 2000 ms")));
+        probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, true, "query: answered HTTP 503")));
+        Selector selector = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1));
+        Selection s = selector.selectOnce();
+        assertThat(s.serving()).as("busy answers in the end; starting up does not").containsExactly(A);
+        assertThat(s.live()).containsExactly(A);
+        assertThat(s.satisfied()).isFalse();
+        assertThat(s.busy()).isTrue();
+
+        probes.put(B, live(B, 10));
+        s = selector.selectOnce();
+        assertThat(s.serving()).as("a live one beats a busy one").containsExactly(B);
+        assertThat(s.live()).containsExactly(B);
+        assertThat(s.busy()).isFalse();
+    }
+
+    @Test
     void aHungProbeCannotStallSelection() {
         probes.put(A, live(A, 1)); // B's probe never completes
         Selection s = selector(new RandomStrategy(), Duration.ofMillis(200)).selectOnce();
