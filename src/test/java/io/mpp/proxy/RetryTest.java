@@ -65,6 +65,14 @@ class RetryTest {
         });
     }
 
+    /** Two backends that answer OK, behind an mpp serving from the first (it has the most data). */
+    private List<PrometheusStub> twoAnsweringOk(ConfigOverride... overrides) throws Exception {
+        List<PrometheusStub> backends = List.of(stub(1000), stub(10));
+        backends.forEach(b -> b.answerRequests(aResponse().withStatus(200).withBody(OK)));
+        startMpp(backends, overrides);
+        return backends;
+    }
+
     private HttpResponse<String> query() throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/query?query=1%2B1"))
                 .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
@@ -339,14 +347,10 @@ class RetryTest {
 
     @Test
     void aHungBackendIsLeftOnceItsProbeFails() throws Exception {
-        PrometheusStub hung = stub(1000);
-        PrometheusStub good = stub(10);
-        hung.answerRequests(aResponse().withStatus(200).withBody(OK));
-        good.answerRequests(aResponse().withStatus(200).withBody(OK));
-        startMpp(List.of(hung, good), ConfigOverride.config("proxy.headersTimeout", "200ms"),
+        List<PrometheusStub> backends = twoAnsweringOk(ConfigOverride.config("proxy.headersTimeout", "200ms"),
                 ConfigOverride.config("selection.probeTimeout", "500ms"));
-        Await.until(Duration.ofSeconds(20), "mpp to serve from the most data",
-                () -> hung.url().equals(servedBy(query())));
+        PrometheusStub hung = backends.get(0);
+        PrometheusStub good = backends.get(1);
 
         hung.answerProbes(1000, 60_000);
         hung.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(60_000));
@@ -359,12 +363,10 @@ class RetryTest {
 
     @Test
     void aBusyBackendFinishesItsSlowQueryThoughItsProbeQueryIsLate() throws Exception {
-        PrometheusStub busy = stub(1000);
-        PrometheusStub other = stub(10);
-        busy.answerRequests(aResponse().withStatus(200).withBody(OK));
-        other.answerRequests(aResponse().withStatus(200).withBody(OK));
-        startMpp(List.of(busy, other), ConfigOverride.config("proxy.headersTimeout", "200ms"),
+        List<PrometheusStub> backends = twoAnsweringOk(ConfigOverride.config("proxy.headersTimeout", "200ms"),
                 ConfigOverride.config("selection.probeTimeout", "500ms"));
+        PrometheusStub busy = backends.get(0);
+        PrometheusStub other = backends.get(1);
 
         // Slow queries fill its query engine: the probe's query waits behind them, its /metrics answers at once.
         busy.answerProbeQueryLate(60_000);
@@ -379,11 +381,9 @@ class RetryTest {
 
     @Test
     void aBackendThatDiscoveryDropsFinishesWhatItWasGiven() throws Exception {
-        PrometheusStub leaving = stub(1000);
-        PrometheusStub staying = stub(10);
-        leaving.answerRequests(aResponse().withStatus(200).withBody(OK));
-        staying.answerRequests(aResponse().withStatus(200).withBody(OK));
-        startMpp(List.of(leaving, staying), ConfigOverride.config("proxy.headersTimeout", "200ms"));
+        List<PrometheusStub> backends = twoAnsweringOk(ConfigOverride.config("proxy.headersTimeout", "200ms"));
+        PrometheusStub leaving = backends.get(0);
+        PrometheusStub staying = backends.get(1);
 
         // A rolling redeploy: the replica leaves discovery while a slow query runs on it. The selection that its
         // late answer asks for no longer lists it; it did nothing wrong, so the query is not run again elsewhere.
