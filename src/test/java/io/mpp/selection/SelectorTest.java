@@ -135,10 +135,19 @@ class SelectorTest {
             assertThat(selector.selectOnce().serving()).containsExactly(A);
             probes.put(B, live(B, 10));
             selector.selectOnce();
+            probes.put(B, CompletableFuture.completedFuture(Candidate.busy(B, "query: no answer within 1 ms")));
+            selector.selectOnce();
+            probes.put(A, CompletableFuture.completedFuture(Candidate.busy(A, "query: no answer within 1 ms")));
+            selector.selectOnce();
+            selector.selectOnce(); // still both busy: nothing new to say
             assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
                     .extracting(e -> e.getLevel() + " " + e.getFormattedMessage()).containsExactly(
                     "WARN backend http://b:9090 is down: connection refused",
-                    "INFO backend http://b:9090 is live again");
+                    "INFO backend http://b:9090 is live again",
+                    "WARN backend http://b:9090 is busy (its /metrics answers): query: no answer within 1 ms",
+                    "WARN backend http://a:9090 is busy (its /metrics answers): query: no answer within 1 ms",
+                    "WARN no backend answered the probe's query in time: serving from the busy ones, whose /metrics"
+                            + " answered, [http://a:9090, http://b:9090]; requests wait in their query queues");
         } finally {
             logger.detachAppender(log);
         }
