@@ -30,6 +30,8 @@ final class FactsFetch implements Response.Listener {
     private long received;
     /** Why the body is not read, once decided; the abort's failure then only ends the exchange. */
     private volatile String refused;
+    /** Whether the answer's head came: a body that fails later still means the backend answered. */
+    private volatile boolean headCame;
 
     private FactsFetch() {
     }
@@ -53,6 +55,7 @@ final class FactsFetch implements Response.Listener {
 
     @Override
     public void onHeaders(Response response) {
+        headCame = true;
         long length = response.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
         if (response.getStatus() != 200) {
             refuse(response, "answered HTTP " + response.getStatus());
@@ -81,7 +84,7 @@ final class FactsFetch implements Response.Listener {
         if (why != null) {
             facts.complete(BackendFacts.unknown("/metrics: " + why));
         } else if (result.isFailed()) {
-            facts.completeExceptionally(result.getFailure());
+            facts.completeExceptionally(headCame ? new AfterHead(result.getFailure()) : result.getFailure());
         } else {
             facts.complete(BackendFacts.from(scanner.finish()));
         }
@@ -90,5 +93,12 @@ final class FactsFetch implements Response.Listener {
     private void refuse(Response response, String why) {
         refused = why;
         response.abort(new IllegalStateException(why));
+    }
+
+    /** The exchange failed after the answer's head came (a body that stalls or breaks off): the backend answered. */
+    static final class AfterHead extends RuntimeException {
+        AfterHead(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 }

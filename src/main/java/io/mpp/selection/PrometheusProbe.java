@@ -39,7 +39,8 @@ public final class PrometheusProbe implements BackendProbe {
         // Facts that came mean /metrics answered: a backend whose query engine is too busy for the query is not hung.
         CompletableFuture<Metrics> metrics = FactsFetch.fetch(client, endpoint.url() + "/metrics", timeout)
                 .thenApply(facts -> new Metrics(facts, true))
-                .exceptionally(failure -> new Metrics(BackendFacts.unknown("/metrics: " + describe(failure)), false));
+                .exceptionally(failure -> new Metrics(BackendFacts.unknown("/metrics: " + describe(failure)),
+                        cause(failure) instanceof FactsFetch.AfterHead));
         return liveness.thenCombine(metrics, (outcome, m) -> {
             if (outcome.error() == null) {
                 return Candidate.live(endpoint, m.facts());
@@ -87,6 +88,9 @@ public final class PrometheusProbe implements BackendProbe {
 
     private String describe(Throwable failure) {
         Throwable f = cause(failure);
+        if (f instanceof FactsFetch.AfterHead && f.getCause() != null) {
+            f = f.getCause();
+        }
         if (f instanceof TimeoutException) {
             return "no answer within " + timeout.toMillis() + " ms";
         }

@@ -136,8 +136,20 @@ class PrometheusProbeTest {
     }
 
     @Test
+    void aMetricsHeadInTimeWithItsBodyLateIsAnsweringToo() throws Exception {
+        metrics = new Metrics(200, 1000, true, true); // the head and half the body come, then nothing
+        queryStatus = 0;
+
+        Candidate candidate = probe(Duration.ofMillis(500));
+
+        assertThat(candidate.live()).isFalse();
+        assertThat(candidate.answering()).as("its /metrics answered in time").isTrue();
+        assertThat(candidate.busy()).isTrue();
+    }
+
+    @Test
     void aQueryAnsweredWithAnErrorIsAnsweringToo() throws Exception {
-        metrics = new Metrics(200, 1000, true, true);
+        metrics = null; // only the query answers
         queryStatus = 503; // starting up
 
         Candidate candidate = probe(Duration.ofMillis(500));
