@@ -34,7 +34,7 @@ public final class SelectionMetrics implements MeterBinder {
     public void bindTo(MeterRegistry registry) {
         Gauge.builder("mpp_selected_backends", selector, s -> s.current().serving().size())
                 .description("backends requests go to").register(registry);
-        Gauge.builder("mpp_live_backends", selector, s -> s.current().live().size())
+        Gauge.builder("mpp_live_backends", selector, s -> s.current().probedLiveCount())
                 .description("backends that answered their last probe and have not failed a request since")
                 .register(registry);
         Gauge.builder("mpp_candidate_backends", selector, s -> s.current().candidates().size())
@@ -78,7 +78,7 @@ public final class SelectionMetrics implements MeterBinder {
         List<MultiGauge.Row<?>> selectedRows = new ArrayList<>(s.candidates().size());
         for (Candidate c : s.candidates()) {
             Tags tags = Tags.of("backend", c.endpoint().url(), "locator", c.endpoint().locator());
-            upRows.add(MultiGauge.Row.of(tags, s.live().contains(c.endpoint()) ? 1 : 0));
+            upRows.add(MultiGauge.Row.of(tags, s.probedLive(c.endpoint()) ? 1 : 0));
             selectedRows.add(MultiGauge.Row.of(tags, s.serving().contains(c.endpoint()) ? 1 : 0));
         }
         up.register(upRows, true);

@@ -62,6 +62,19 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
         return left.isEmpty() ? null : left.get(ThreadLocalRandom.current().nextInt(left.size()));
     }
 
+    /**
+     * Live by its probe and not out of rotation since. False for a busy backend, though it takes requests while no
+     * backend is live: monitoring counts it as down.
+     */
+    public boolean probedLive(Endpoint backend) {
+        return live.contains(backend) && candidates.stream().anyMatch(c -> c.endpoint().equals(backend) && c.live());
+    }
+
+    /** How many backends are {@link #probedLive live by their probe}. */
+    public int probedLiveCount() {
+        return (int) live.stream().filter(this::probedLive).count();
+    }
+
     /** Whether the backends serving are busy ones, because none answered the probe's query in time. */
     public boolean busy() {
         return !serving.isEmpty() && candidates.stream()

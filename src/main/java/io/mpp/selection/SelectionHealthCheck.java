@@ -57,6 +57,6 @@ public final class SelectionHealthCheck extends HealthCheck {
                     s.serving().size(), s.serving());
         }
         return Result.healthy("%d of %d candidate(s) selected (%s), %d live: %s", s.serving().size(),
-                s.candidates().size(), strategy.describe(), s.live().size(), s.serving());
+                s.candidates().size(), strategy.describe(), s.probedLiveCount(), s.serving());
     }
 }

@@ -255,8 +255,8 @@ public final class Selector implements Managed, SelectionSource {
     /** A standby replica that goes down or comes back changes no serving set, but it is redundancy lost or won. */
     private static void reportLiveChanges(Selection previous, Selection next) {
         for (Candidate c : next.candidates()) {
-            boolean wasLive = liveIn(previous, c.endpoint());
-            boolean isLive = liveIn(next, c.endpoint());
+            boolean wasLive = previous.probedLive(c.endpoint());
+            boolean isLive = next.probedLive(c.endpoint());
             if (wasLive && !isLive && c.error() != null) {
                 LOG.warn("backend {} is {}: {}", c.endpoint(), c.busy() ? "busy (its /metrics answers)" : "down",
                         c.error());
@@ -265,12 +265,6 @@ public final class Selector implements Managed, SelectionSource {
                         .anyMatch(p -> p.endpoint().equals(c.endpoint())) ? " again" : " (new)");
             }
         }
-    }
-
-    /** Live by its probe and not out of rotation: a busy backend that serves for want of live ones is not. */
-    private static boolean liveIn(Selection s, Endpoint backend) {
-        return s.live().contains(backend)
-                && s.candidates().stream().anyMatch(c -> c.endpoint().equals(backend) && c.live());
     }
 
     private static String measuredValues(Selection s) {

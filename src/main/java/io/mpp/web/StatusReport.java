@@ -67,7 +67,7 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
             return new StatusReport(version, started.toString(), Duration.between(started, now).toSeconds(),
                     selector.strategy().describe(), selector.strategy().measures(), GoDuration.format(interval),
                     Math.max(1, interval.toSeconds()), affinityOptions, s.at().toString(), s.satisfied(),
-                    s.serving().size(), s.live().size(), locators, candidates);
+                    s.serving().size(), s.probedLiveCount(), locators, candidates);
         }
     }
 
@@ -77,7 +77,7 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
     }
 
     private static CandidateRow row(Candidate c, Selection s, Instant now) {
-        boolean live = s.live().contains(c.endpoint());
+        boolean live = s.probedLive(c.endpoint());
         String error = c.error();
         if (c.live() && !live) {
             error = "failed a request: out of rotation until a selection finds it live again";

@@ -163,12 +163,15 @@ class SelectorTest {
         assertThat(s.live()).containsExactly(A);
         assertThat(s.satisfied()).isFalse();
         assertThat(s.busy()).isTrue();
+        assertThat(s.probedLive(A)).as("monitoring counts a busy backend as down").isFalse();
+        assertThat(s.probedLiveCount()).isZero();
 
         probes.put(B, live(B, 10));
         s = selector.selectOnce();
         assertThat(s.serving()).as("a live one beats a busy one").containsExactly(B);
         assertThat(s.live()).containsExactly(B);
         assertThat(s.busy()).isFalse();
+        assertThat(s.probedLiveCount()).isOne();
     }
 
     @Test
