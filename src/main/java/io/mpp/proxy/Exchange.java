@@ -344,11 +344,13 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
     /**
      * A 503 in JSON is Prometheus's API answering for a query (its {@code timeout} error, a query over its own
      * {@code --query.timeout}): another replica would run the same query into the same limit, and the backend is
-     * fine. A 503 in anything else (Prometheus starting up, a proxy in front of it) means the backend is not there.
+     * fine. A 503 in anything else (Prometheus starting up, a proxy in front of it), or mpp's own (another mpp as the
+     * backend, with no backend of its own), means the backend is not there.
      */
     static boolean fromPrometheusApi(HttpFields headers) {
         String type = headers.get(HttpHeader.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, "application/json", 0, "application/json".length());
+        return type != null && type.regionMatches(true, 0, "application/json", 0, "application/json".length())
+                && !headers.contains(PrometheusError.MPP_ERROR);
     }
 
     /** The backend did not start its answer in time and selection found it silent. */

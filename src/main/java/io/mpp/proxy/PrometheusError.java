@@ -6,8 +6,14 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The error envelope Prometheus clients understand: {@code {"status":"error","errorType":...,"error":...}}. */
+/**
+ * The error envelope Prometheus clients understand: {@code {"status":"error","errorType":...,"error":...}}, sent by
+ * mpp itself. It carries {@code MPP.Error} too, so that whoever is in front (another mpp) can tell it from the
+ * backend's own answer in the same envelope.
+ */
 final class PrometheusError {
+
+    static final String MPP_ERROR = "MPP.Error";
 
     private PrometheusError() {
     }
@@ -18,6 +24,7 @@ final class PrometheusError {
                 + jsonEscaped(message) + "\"}").getBytes(StandardCharsets.UTF_8);
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(MPP_ERROR, errorType);
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);
     }

@@ -211,6 +211,7 @@ class ProxyEndToEndTest {
         HttpResponse<String> r = get("/api/v1/query?query=up");
         assertThat(r.statusCode()).isEqualTo(503);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(r.headers().firstValue("MPP.Error")).as("mpp's own answer, not a backend's").hasValue("unavailable");
         assertThat(r.body()).startsWith("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"");
         assertThat(get("/mpp/health").statusCode()).isEqualTo(200);
     }

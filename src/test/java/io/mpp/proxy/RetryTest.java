@@ -138,6 +138,22 @@ class RetryTest {
     }
 
     @Test
+    void anInnerMppsOwn503IsRetriedOnAnotherBackend() throws Exception {
+        PrometheusStub inner = stub(1000);
+        PrometheusStub good = stub(10);
+        // What an mpp with no live backend of its own answers, as a backend of this one.
+        inner.answerRequests(aResponse().withStatus(503).withHeader("Content-Type", "application/json")
+                .withHeader("MPP.Error", "unavailable")
+                .withBody("{\"status\":\"error\",\"errorType\":\"unavailable\",\"error\":\"no live backend\"}"));
+        good.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(inner, good));
+
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(good.url());
+    }
+
+    @Test
     void aPostBodyIsSentAgainOnTheRetry() throws Exception {
         PrometheusStub failing = stub(1000);
         PrometheusStub good = stub(10);
