@@ -110,7 +110,8 @@ public class MppApplication extends Application<MppConfiguration> {
         CompositeLocator discovery = new CompositeLocator(locators, Clock.systemUTC());
         Selector selector = new Selector(discovery,
                 new PrometheusProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
-                selection.getInterval(), selection.getProbeTimeout().plusSeconds(1), Clock.systemUTC());
+                selection.getInterval(), selection.getProbeTimeout().plusSeconds(1),
+                config.getProxy().getResponseTimeout(), Clock.systemUTC());
         reselect.bind(selector);
         environment.lifecycle().manage(selector);
 

@@ -15,14 +15,22 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param candidates everything discovered, with probe results and the strategy's measured value, for the status page
  * @param at         when the probes behind it ran
  * @param satisfied  false when no live backend met the strategy and all live ones serve instead
+ * @param leaving    backends discovery no longer lists, probed all the same for a while: requests may still wait on
+ *                   them, and are moved off one that answers nothing. Never serving, never live
  */
 public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candidate> candidates, Instant at,
-                        boolean satisfied) {
+                        boolean satisfied, List<Candidate> leaving) {
 
     public Selection {
         serving = List.copyOf(serving);
         live = List.copyOf(live);
         candidates = List.copyOf(candidates);
+        leaving = List.copyOf(leaving);
+    }
+
+    public Selection(List<Endpoint> serving, List<Endpoint> live, List<Candidate> candidates, Instant at,
+                     boolean satisfied) {
+        this(serving, live, candidates, at, satisfied, List.of());
     }
 
     public static Selection empty(Instant at) {
@@ -83,12 +91,14 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
 
     /**
      * Whether the probes behind this selection found the backend answering nothing at all: hung or gone, not merely
-     * busy. False for a backend they did not probe (discovery no longer lists it).
+     * busy. A backend discovery dropped is probed for a while too ({@link #leaving}); false for one not probed.
      */
     public boolean silent(Endpoint backend) {
-        for (Candidate c : candidates) {
-            if (c.endpoint().equals(backend)) {
-                return !c.answering();
+        for (List<Candidate> probed : List.of(candidates, leaving)) {
+            for (Candidate c : probed) {
+                if (c.endpoint().equals(backend)) {
+                    return !c.answering();
+                }
             }
         }
         return false;
@@ -105,6 +115,7 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
         List<Endpoint> nowLive = live.stream().filter(e -> !e.equals(failed)).toList();
         List<Endpoint> nowServing = serving.stream().filter(e -> !e.equals(failed)).toList();
         boolean stillSatisfied = satisfied && !nowServing.isEmpty();
-        return new Selection(nowServing.isEmpty() ? nowLive : nowServing, nowLive, candidates, at, stillSatisfied);
+        return new Selection(nowServing.isEmpty() ? nowLive : nowServing, nowLive, candidates, at, stillSatisfied,
+                leaving);
     }
 }

@@ -58,6 +58,9 @@ public final class Selector implements Managed, SelectionSource {
     private final Strategy strategy;
     private final Duration interval;
     private final Duration probeDeadline;
+    private final Duration leavingWindow;
+    /** Backends discovery dropped, and since when; written by the selector thread only. */
+    private final Map<Endpoint, Instant> leavingSince = new java.util.HashMap<>();
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean reselectPending = new AtomicBoolean();
@@ -71,9 +74,12 @@ public final class Selector implements Managed, SelectionSource {
     /**
      * @param probeDeadline the longest a probe may take; a probe that overruns it (it should not: each has its own
      *                      timeout) counts as a failed one, so nothing can stall selection
+     * @param leavingWindow how long a backend discovery dropped is still probed: the longest a request may wait on
+     *                      it (the proxy's exchange timeout)
      */
     public Selector(CompositeLocator locator, BackendProbe probe, Strategy strategy, Duration interval,
-                    Duration probeDeadline, Clock clock) {
+                    Duration probeDeadline, Duration leavingWindow, Clock clock) {
+        this.leavingWindow = leavingWindow;
         this.locator = locator;
         this.probe = probe;
         this.strategy = strategy;
@@ -169,6 +175,10 @@ public final class Selector implements Managed, SelectionSource {
         for (Endpoint endpoint : endpoints) {
             probes.add(probeGuarded(endpoint));
         }
+        List<CompletableFuture<Candidate>> leavingProbes = new ArrayList<>();
+        for (Endpoint endpoint : leaving(endpoints)) {
+            leavingProbes.add(probeGuarded(endpoint));
+        }
         Instant now = clock.instant();
         Map<Endpoint, Instant> wasLive = liveSince(current.get());
         List<Candidate> candidates = new ArrayList<>(probes.size());
@@ -190,8 +200,9 @@ public final class Selector implements Managed, SelectionSource {
         List<Candidate> chosen = live.isEmpty() ? List.of() : strategy.choose(live);
         boolean satisfied = !chosen.isEmpty();
         List<Endpoint> serving = (satisfied ? chosen : takers).stream().map(Candidate::endpoint).toList();
+        List<Candidate> leaving = leavingProbes.stream().map(CompletableFuture::join).toList();
         Selection next = new Selection(serving, takers.stream().map(Candidate::endpoint).toList(), candidates, now,
-                satisfied);
+                satisfied, leaving);
         Selection previous = current.getAndSet(next);
         // A failure reported after the probes started and after the check above must not be undone by this publish.
         failures.forEach((backend, failure) -> {
@@ -203,6 +214,22 @@ public final class Selector implements Managed, SelectionSource {
         });
         report(previous, current.get());
         return current.get();
+    }
+
+    /**
+     * The backends discovery listed before and not now, for as long as a request may still wait on one: a rolling
+     * redeploy's replica finishes what it was given, a lost one is found silent and its requests move.
+     */
+    private List<Endpoint> leaving(List<Endpoint> listed) {
+        Instant now = clock.instant();
+        for (Candidate c : current.get().candidates()) {
+            if (!listed.contains(c.endpoint())) {
+                leavingSince.putIfAbsent(c.endpoint(), now);
+            }
+        }
+        leavingSince.keySet().removeIf(listed::contains);
+        leavingSince.values().removeIf(since -> !since.plus(leavingWindow).isAfter(now));
+        return List.copyOf(leavingSince.keySet());
     }
 
     /** Since when each backend that is still live has been, by the last selection (a failed request ends it). */

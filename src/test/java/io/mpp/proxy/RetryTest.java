@@ -412,4 +412,21 @@ class RetryTest {
         Await.until(Duration.ofSeconds(10), "the next requests to go to the backend still listed",
                 () -> staying.url().equals(servedBy(query())));
     }
+
+    @Test
+    void aBackendThatHangsAndThatDiscoveryDropsGivesUpItsRequest() throws Exception {
+        List<PrometheusStub> backends = twoAnsweringOk(ConfigOverride.config("proxy.headersTimeout", "200ms"),
+                ConfigOverride.config("selection.probeTimeout", "500ms"));
+        PrometheusStub lost = backends.get(0);
+        PrometheusStub staying = backends.get(1);
+
+        // A replica on a lost node: it answers nothing, and discovery drops it. It is still probed while requests
+        // may wait on it, found silent, and the request moves instead of waiting for the exchange timeout.
+        lost.answerProbes(1000, 60_000);
+        lost.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(60_000));
+        Files.writeString(dir.resolve("endpoints"), staying.url() + "\n");
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(staying.url());
+    }
 }

@@ -28,6 +28,8 @@ class SelectorTest {
     private static final Endpoint B = Endpoint.parse("http://b:9090", "t");
 
     private final AtomicInteger locates = new AtomicInteger();
+    /** What discovery lists. */
+    private volatile List<Endpoint> listed = List.of(A, B);
     /** What the probe of each backend answers; a backend absent here gets a probe that never completes. */
     private final Map<Endpoint, CompletableFuture<Candidate>> probes = new ConcurrentHashMap<>();
     private Selector selector;
@@ -46,12 +48,12 @@ class SelectorTest {
             @Override
             public List<Endpoint> locate() {
                 locates.incrementAndGet();
-                return List.of(A, B);
+                return listed;
             }
         };
         BackendProbe probe = endpoint -> probes.getOrDefault(endpoint, new CompletableFuture<>());
         selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, strategy,
-                interval, probeDeadline, Clock.systemUTC());
+                interval, probeDeadline, Duration.ofMinutes(2), Clock.systemUTC());
         return selector;
     }
 
@@ -172,6 +174,28 @@ class SelectorTest {
         assertThat(s.live()).containsExactly(B);
         assertThat(s.busy()).isFalse();
         assertThat(s.probedLiveCount()).isOne();
+    }
+
+    @Test
+    void aBackendDiscoveryDropsIsStillProbedButNeverServes() {
+        probes.put(A, live(A, 20));
+        probes.put(B, live(B, 10));
+        Selector selector = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1));
+        selector.selectOnce();
+
+        listed = List.of(B);
+        probes.put(A, CompletableFuture.completedFuture(Candidate.down(A, "probe did not finish")));
+        Selection s = selector.selectOnce();
+        assertThat(s.serving()).containsExactly(B);
+        assertThat(s.candidates()).extracting(Candidate::endpoint).containsExactly(B);
+        assertThat(s.leaving()).extracting(Candidate::endpoint).containsExactly(A);
+        assertThat(s.silent(A)).as("requests waiting on it may move").isTrue();
+
+        listed = List.of(A, B);
+        probes.put(A, live(A, 20));
+        s = selector.selectOnce();
+        assertThat(s.leaving()).isEmpty();
+        assertThat(s.serving()).containsExactly(A);
     }
 
     @Test
