@@ -142,6 +142,11 @@ public class MarathonLocatorFactory implements LocatorFactory {
     }
 
     static List<URI> masters(String text) {
+        if (text.contains("@")) {
+            // Before splitting at commas: a password may hold one, and half of it would be quoted as a URL.
+            throw new IllegalArgumentException("MPP_MARATHON_URL (urls): '" + MaskedUrl.of(text) + "' carries"
+                    + " credentials; mpp logs in to DC/OS with a service account instead (docs/marathon.md)");
+        }
         List<URI> masters = new ArrayList<>();
         for (String item : text.split(",")) {
             String value = item.strip();

@@ -119,7 +119,8 @@ class MarathonLocatorFactoryTest {
                 .hasMessageContaining("MPP_MARATHON_URL (urls): 'marathon.mesos:8080' is not a Marathon base URL");
         assertThatThrownBy(() -> MarathonLocatorFactory.masters(" , "))
                 .hasMessageContaining("MPP_MARATHON_URL (urls) lists no URL");
-        for (String withPassword : List.of("http://ops:pa55@m:8080", "http://ops:pa/55@m:8080", "http://o:p@55@m")) {
+        for (String withPassword : List.of("http://ops:pa55@m:8080", "http://ops:pa/55@m:8080", "http://o:p@55@m",
+                "http://ops:pa,55@m:8080")) {
             assertThatThrownBy(() -> MarathonLocatorFactory.masters("http://m2:8080," + withPassword))
                     .hasMessageContaining("MPP_MARATHON_URL (urls): 'http://***@m")
                     .hasMessageContaining("carries credentials")
