@@ -36,7 +36,8 @@ public record Endpoint(String url, String locator) {
         }
         String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!"http".equals(scheme) && !"https".equals(scheme)) {
-            throw new IllegalArgumentException("'" + trimmed + "' is not an http(s) URL (expected e.g. http://host:9090)");
+            throw new IllegalArgumentException("'" + trimmed
+                    + "' is not an http(s) URL (expected e.g. http://host:9090)");
         }
         if (uri.getRawUserInfo() != null || (uri.getHost() == null && !trimmed.equals(text.trim()))) {
             // Credentials would show up on the status page and in the MPP.ServedBy header.

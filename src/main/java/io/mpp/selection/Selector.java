@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -60,7 +61,7 @@ public final class Selector implements Managed, SelectionSource {
     private final Duration probeDeadline;
     private final Duration leavingWindow;
     /** Backends discovery dropped, and since when; written by the selector thread only. */
-    private final Map<Endpoint, Instant> leavingSince = new java.util.HashMap<>();
+    private final Map<Endpoint, Instant> leavingSince = new HashMap<>();
     private final Clock clock;
     private final ScheduledExecutorService executor;
     private final AtomicBoolean reselectPending = new AtomicBoolean();
@@ -234,7 +235,7 @@ public final class Selector implements Managed, SelectionSource {
 
     /** Since when each backend that is still live has been, by the last selection (a failed request ends it). */
     private static Map<Endpoint, Instant> liveSince(Selection last) {
-        Map<Endpoint, Instant> since = new java.util.HashMap<>();
+        Map<Endpoint, Instant> since = new HashMap<>();
         for (Candidate c : last.candidates()) {
             if (c.liveSince() != null && last.live().contains(c.endpoint())) {
                 since.put(c.endpoint(), c.liveSince());

@@ -38,7 +38,8 @@ final class PrometheusStub implements AutoCloseable {
         server.stubFor(probe(get(urlPathEqualTo("/metrics")), aResponse().withStatus(200)
                 .withHeader("Content-Type", "text/plain; version=0.0.4")
                 .withBody("# TYPE prometheus_tsdb_head_samples_appended_total counter\n"
-                        + "prometheus_tsdb_head_samples_appended_total{type=\"float\"} " + samples + "\n"), delayMillis));
+                        + "prometheus_tsdb_head_samples_appended_total{type=\"float\"} " + samples + "\n"),
+                delayMillis));
     }
 
     /** Only the probe's query answers late: a Prometheus whose query engine is busy, while it serves /metrics. */
@@ -64,8 +65,8 @@ final class PrometheusStub implements AutoCloseable {
     int requests() {
         return (int) server.findAll(anyRequestedFor(anyUrl())).stream()
                 .filter(r -> !r.getUrl().equals("/metrics") && !(r.getMethod().getName().equals("GET")
-                        && LIVENESS.equals(r.queryParameter("query").isPresent() ? r.queryParameter("query").firstValue()
-                        : null)))
+                        && LIVENESS.equals(r.queryParameter("query").isPresent()
+                        ? r.queryParameter("query").firstValue() : null)))
                 .count();
     }
 

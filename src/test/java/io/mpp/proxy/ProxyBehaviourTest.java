@@ -90,7 +90,8 @@ class ProxyBehaviourTest {
         assertThat(got.header("Content-Type")).isEqualTo("application/x-www-form-urlencoded");
 
         before = backend.received().size();
-        HttpResponse<String> delete = send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/admin/tsdb/x")).DELETE());
+        HttpResponse<String> delete =
+                send(HttpRequest.newBuilder(URI.create(mpp.url() + "/api/v1/admin/tsdb/x")).DELETE());
         assertThat(delete.body()).contains("\"DELETE\"");
         assertThat(last().method()).isEqualTo("DELETE");
     }

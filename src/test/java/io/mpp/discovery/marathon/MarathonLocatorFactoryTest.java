@@ -68,7 +68,8 @@ class MarathonLocatorFactoryTest {
         assertThat(factory.isInsecureCerts()).isTrue();
         assertThat(MarathonLocatorFactory.masters(factory.getUrls()))
                 .containsExactly(URI.create("https://m1.mesos:8443"), URI.create("https://m2.mesos:8443"));
-        assertThat(MarathonLocatorFactory.appIds(factory.getApps())).containsExactly("/prometheus", "/monitoring/prom2");
+        assertThat(MarathonLocatorFactory.appIds(factory.getApps()))
+                .containsExactly("/prometheus", "/monitoring/prom2");
         // The JSON went through YAML untouched: the key still reads.
         PrincipalSecret parsed = factory.secret().orElseThrow();
         assertThat(parsed.uid()).isEqualTo("mpp-sa");
