@@ -42,6 +42,12 @@ final class PrometheusStub implements AutoCloseable {
                 delayMillis));
     }
 
+    /** Answers nothing in time, probes or requests: a process that is stopped, or a host that is gone. */
+    void hang() {
+        answerProbes(1000, 60_000);
+        answerRequests(WireMock.aResponse().withStatus(200).withFixedDelay(60_000));
+    }
+
     /** Only the probe's query answers late: a Prometheus whose query engine is busy, while it serves /metrics. */
     void answerProbeQueryLate(int delayMillis) {
         server.stubFor(probe(get(urlPathEqualTo("/api/v1/query")).withQueryParam("query", equalTo(LIVENESS)),

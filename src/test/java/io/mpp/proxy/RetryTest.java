@@ -369,8 +369,7 @@ class RetryTest {
         PrometheusStub hung = backends.get(0);
         PrometheusStub good = backends.get(1);
 
-        hung.answerProbes(1000, 60_000);
-        hung.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(60_000));
+        hung.hang();
         HttpResponse<String> r = query();
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(servedBy(r)).isEqualTo(good.url());
@@ -423,8 +422,7 @@ class RetryTest {
 
         // A replica on a lost node: it answers nothing, and discovery drops it. It is still probed while requests
         // may wait on it, found silent, and the request moves instead of waiting for the exchange timeout.
-        lost.answerProbes(1000, 60_000);
-        lost.answerRequests(aResponse().withStatus(200).withBody(OK).withFixedDelay(60_000));
+        lost.hang();
         Files.writeString(dir.resolve("endpoints"), staying.url() + "\n");
         HttpResponse<String> r = query();
         assertThat(r.statusCode()).isEqualTo(200);
