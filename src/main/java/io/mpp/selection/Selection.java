@@ -106,13 +106,19 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
 
     /**
      * This selection with a backend that just failed a request taken out. When it was the only serving one, the
-     * other live ones serve (not satisfied) until the next selection decides.
+     * other live ones serve (not satisfied) until the next selection decides; when it was the last live one, the
+     * busy ones do, as a selection would have them.
      */
     public Selection without(Endpoint failed) {
         if (!live.contains(failed) && !serving.contains(failed)) {
             return this;
         }
         List<Endpoint> nowLive = live.stream().filter(e -> !e.equals(failed)).toList();
+        if (nowLive.isEmpty() && probedLive(failed)) {
+            // Only after a probed-live one: busy ones that failed already must not come back before a selection.
+            nowLive = candidates.stream().filter(c -> c.busy() && !c.endpoint().equals(failed))
+                    .map(Candidate::endpoint).toList();
+        }
         List<Endpoint> nowServing = serving.stream().filter(e -> !e.equals(failed)).toList();
         boolean stillSatisfied = satisfied && !nowServing.isEmpty();
         return new Selection(nowServing.isEmpty() ? nowLive : nowServing, nowLive, candidates, at, stillSatisfied,

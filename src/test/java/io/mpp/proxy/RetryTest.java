@@ -396,6 +396,21 @@ class RetryTest {
     }
 
     @Test
+    void whenTheOnlyLiveBackendFailsARequestTheBusyOneTakesIt() throws Exception {
+        PrometheusStub live = stub(1000);
+        PrometheusStub busy = stub(10);
+        busy.answerProbeQueryLate(60_000);
+        busy.answerRequests(aResponse().withStatus(200).withBody(OK));
+        live.answerRequests(aResponse().withStatus(200).withBody(OK));
+        startMpp(List.of(live, busy), ConfigOverride.config("selection.probeTimeout", "500ms"));
+
+        live.answerRequests(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER));
+        HttpResponse<String> r = query();
+        assertThat(r.statusCode()).as("not a 502 for want of a live backend").isEqualTo(200);
+        assertThat(servedBy(r)).isEqualTo(busy.url());
+    }
+
+    @Test
     void aBackendThatDiscoveryDropsFinishesWhatItWasGiven() throws Exception {
         List<PrometheusStub> backends = twoAnsweringOk(ConfigOverride.config("proxy.headersTimeout", "200ms"));
         PrometheusStub leaving = backends.get(0);

@@ -46,4 +46,21 @@ class SelectionTest {
         assertThat(after.live()).containsExactly(A, C);
         assertThat(after.satisfied()).isTrue();
     }
+
+    @Test
+    void withoutTheLastLiveBackendTheBusyOnesServeButNeverOneThatFailedBefore() {
+        List<Candidate> probed = List.of(Candidate.live(A, BackendFacts.unknown("t")), Candidate.busy(B, "late"),
+                Candidate.busy(C, "late"), Candidate.down(Endpoint.parse("http://d:9090", "t"), "refused"));
+        Selection s = new Selection(List.of(A), List.of(A), probed, Instant.EPOCH, true);
+
+        Selection afterA = s.without(A);
+        assertThat(afterA.serving()).containsExactlyInAnyOrder(B, C);
+        assertThat(afterA.busy()).isTrue();
+        assertThat(afterA.satisfied()).isFalse();
+        assertThat(afterA.probedLiveCount()).isZero();
+
+        Selection afterB = afterA.without(B);
+        assertThat(afterB.serving()).containsExactly(C);
+        assertThat(afterB.without(C).pick()).as("B failed already: only a selection brings it back").isNull();
+    }
 }
