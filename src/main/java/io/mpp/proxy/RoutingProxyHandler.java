@@ -7,13 +7,16 @@ import io.mpp.proxy.http1.Http1Client;
 import io.mpp.proxy.http1.ProxyConnector;
 import io.mpp.selection.SelectionSource;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
@@ -25,6 +28,8 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Owns every path outside {@code /mpp/}: picks a backend from the current selection and streams the exchange with
@@ -42,6 +47,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 public class RoutingProxyHandler extends ProxyHandler {
 
     public static final String SERVED_BY = "MPP.ServedBy";
+    private static final Logger LOG = LoggerFactory.getLogger(RoutingProxyHandler.class);
 
     /** Room left in an answer's head for what mpp adds to it: MPP.ServedBy, an affinity cookie. */
     static final int ADDED_HEAD_BYTES = 1024;
@@ -56,6 +62,7 @@ public class RoutingProxyHandler extends ProxyHandler {
     private final Duration idleTimeout;
     private final int maxConnectionsPerBackend;
     private final SslContextFactory.Client backendTls;
+    private final AtomicBoolean warnedOfRouteCookie = new AtomicBoolean();
     private AnswerWatchdog watchdog;
     private Http1Client http1;
     private int maxAnswerHeadBytes;
@@ -192,11 +199,30 @@ public class RoutingProxyHandler extends ProxyHandler {
     /** The answer's end-to-end headers, the backend that served it, and the affinity cookie when one is due. */
     void copyAnswerHeaders(Request request, Response response, HttpFields answer, Endpoint backend, Route route) {
         HttpFields.Mutable headers = response.getHeaders();
-        HopByHop.copy(answer, headers, Set.of());
+        if (affinity.setsRouteCookie(answer)) {
+            copyDroppingRouteCookie(answer, headers, backend);
+        } else {
+            HopByHop.copy(answer, headers, Set.of());
+        }
         headers.put(SERVED_BY, backend.url());
         String setCookie = affinity.pin(route, request.getHeaders(), request.isSecure(), backend);
         if (setCookie != null) {
             headers.add(HttpHeader.SET_COOKIE, setCookie);
+        }
+    }
+
+    /** An inner mpp's route cookie of the same name would replace this one's in the client, so it goes. */
+    private void copyDroppingRouteCookie(HttpFields answer, HttpFields.Mutable headers, Endpoint backend) {
+        HopByHop.copy(answer, headers, EnumSet.of(HttpHeader.SET_COOKIE));
+        for (HttpField field : answer) {
+            if (field.getHeader() == HttpHeader.SET_COOKIE && !affinity.isRouteCookie(field.getValue())) {
+                headers.add(field);
+            }
+        }
+        if (warnedOfRouteCookie.compareAndSet(false, true)) {
+            LOG.warn("backend {} sets the route cookie {} itself (an mpp behind mpp?): its cookie is dropped; give each"
+                    + " mpp its own MPP_AFFINITY_COOKIE_NAME for both to keep their clients", backend,
+                    affinity.cookieName());
         }
     }
 

@@ -82,7 +82,8 @@ final class MarathonAppRules {
     /** Settings whose flags take any text, checked as config.yml's reader does at start. */
     private static final Map<String, java.util.function.Consumer<String>> READERS = Map.of(
             "MPP_MARATHON_PORT", PortChoice::parse,
-            "MPP_AFFINITY_TRUSTED_PROXIES", value -> new AffinityFactory().setTrustedProxies(value));
+            "MPP_AFFINITY_TRUSTED_PROXIES", value -> new AffinityFactory().setTrustedProxies(value),
+            "MPP_AFFINITY_COOKIE_NAME", value -> new AffinityFactory().setCookieName(value));
 
     private void checkEnv(JsonNode env, JsonNode secrets) {
         Map<String, Flag> flags = ProxyFlags.all(ConfigVariables.bundled()).stream()

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.mpp.discovery.Endpoint;
 import io.mpp.selection.Selection;
 import java.util.List;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -62,11 +63,19 @@ public final class Affinity {
         List<Endpoint> serving = selection.serving();
         if (serving.size() < 2 || !options.any()) {
             Endpoint backend = selection.pick();
-            return backend == null ? null : Route.to(backend);
+            if (backend == null || cookie == null || !headers.contains(HttpHeader.COOKIE)) {
+                return backend == null ? null : Route.to(backend);
+            }
+            // A client pinned to a backend that left is pinned anew to the one serving: else it would go back to
+            // its old backend, with the gap of its absence in its data, as soon as that serves again.
+            String pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()), backend.url()::equals);
+            return pinned == null || pinned.equals(backend.url()) ? Route.to(backend)
+                    : new Route(backend, true, pinned, null);
         }
         String pinned = null;
         if (cookie != null) {
-            pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()));
+            pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()),
+                    url -> servingAndLive(selection, url) != null);
             Endpoint backend = pinned == null ? null : servingAndLive(selection, pinned);
             if (backend != null) {
                 cookieHits.increment();
@@ -93,6 +102,32 @@ public final class Affinity {
             return cookie.setCookieHeader(answered.url(), cameOverHttps(secure, requestHeaders));
         }
         return null;
+    }
+
+    /**
+     * Whether a backend's answer sets this mpp's route cookie itself: an mpp behind mpp with the same cookie name,
+     * whose cookie would replace this one's in the client.
+     */
+    public boolean setsRouteCookie(HttpFields answer) {
+        if (cookie == null) {
+            return false;
+        }
+        for (HttpField field : answer) {
+            if (field.getHeader() == HttpHeader.SET_COOKIE && cookie.isSetBy(field.getValue())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether this Set-Cookie value sets this mpp's route cookie. */
+    public boolean isRouteCookie(String setCookie) {
+        return cookie != null && cookie.isSetBy(setCookie);
+    }
+
+    /** The route cookie's name; null when cookies are off. */
+    public String cookieName() {
+        return cookie == null ? null : cookie.name();
     }
 
     /** The backend among the current selection's serving and live ones with this URL; null when there is none. */

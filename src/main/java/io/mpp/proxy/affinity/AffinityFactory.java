@@ -7,16 +7,20 @@ import java.security.SecureRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** config.yml's {@code affinity} block: which affinity, the cookie key, and how to read X-Forwarded-For. */
+/** config.yml's {@code affinity} block: which affinity, the cookie's name and key, how to read X-Forwarded-For. */
 public class AffinityFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(AffinityFactory.class);
     private static final int MAX_TRUSTED_PROXIES = 64;
+    private static final int MAX_COOKIE_NAME = 64;
+    /** RFC 6265's cookie-name: an RFC 2616 token, visible ASCII but separators. */
+    private static final String SEPARATORS = "()<>@,;:\\\"/[]?={}";
 
     private AffinityOptions options = new AffinityOptions(true, false);
     /** Never serialised or logged. */
     private byte[] key;
     private int trustedProxies = ClientAddress.LEFTMOST;
+    private String cookieName = RouteCookie.DEFAULT_NAME;
 
     public AffinityOptions options() {
         return options;
@@ -54,6 +58,30 @@ public class AffinityFactory {
 
     public boolean hasKey() {
         return key != null;
+    }
+
+    @JsonProperty
+    public String getCookieName() {
+        return cookieName;
+    }
+
+    @JsonProperty
+    public void setCookieName(String text) {
+        String stripped = text == null ? "" : text.strip();
+        if (stripped.isEmpty()) {
+            this.cookieName = RouteCookie.DEFAULT_NAME;
+            return;
+        }
+        if (stripped.length() > MAX_COOKIE_NAME || !stripped.chars().allMatch(AffinityFactory::tokenChar)) {
+            throw new IllegalArgumentException("'" + stripped + "' is not a cookie name: give up to " + MAX_COOKIE_NAME
+                    + " letters, digits and !#$%&'*+-.^_`|~ (for example MPP.Route.grafana), or leave"
+                    + " MPP_AFFINITY_COOKIE_NAME empty for " + RouteCookie.DEFAULT_NAME);
+        }
+        this.cookieName = stripped;
+    }
+
+    private static boolean tokenChar(int c) {
+        return c > ' ' && c < 0x7f && SEPARATORS.indexOf(c) < 0;
     }
 
     public int trustedProxies() {
@@ -97,7 +125,7 @@ public class AffinityFactory {
                         + " this process; copies of mpp behind one load balancer need the same MPP_AFFINITY_KEY to"
                         + " honour each other's cookies");
             }
-            cookie = new RouteCookie(cookieKey);
+            cookie = new RouteCookie(cookieName, cookieKey);
         }
         return new Affinity(options, cookie, trustedProxies, registry);
     }

@@ -5,16 +5,18 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.Enumeration;
+import java.util.function.Predicate;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * The {@code MPP.Route} cookie: a backend URL and its HMAC-SHA256, {@code base64url(url) "." base64url(mac)}. The
- * value is only a claim: whoever reads it must still find the URL among the backends of the current selection.
+ * The route cookie ({@code MPP.Route} unless configured otherwise): a backend URL and its HMAC-SHA256,
+ * {@code base64url(url) "." base64url(mac)}. The value is only a claim: whoever reads it must still find the URL
+ * among the backends of the current selection.
  */
 public final class RouteCookie {
 
-    public static final String NAME = "MPP.Route";
+    public static final String DEFAULT_NAME = "MPP.Route";
 
     /** Shortest key accepted: HMAC-SHA256 is as strong as its key, up to the hash's 32 bytes. */
     public static final int MIN_KEY_BYTES = 32;
@@ -27,11 +29,21 @@ public final class RouteCookie {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder DECODER = Base64.getUrlDecoder();
 
+    private final String name;
     /** Mac objects are not thread-safe; one per thread, keyed once, saves the key set-up on every request. */
     private final ThreadLocal<Mac> macs;
 
-    /** @param key at least {@link #MIN_KEY_BYTES} bytes */
+    /** A cookie named {@value #DEFAULT_NAME}. */
     public RouteCookie(byte[] key) {
+        this(DEFAULT_NAME, key);
+    }
+
+    /**
+     * @param name a cookie name (an RFC 6265 token, checked by the configuration)
+     * @param key  at least {@link #MIN_KEY_BYTES} bytes
+     */
+    public RouteCookie(String name, byte[] key) {
+        this.name = name;
         if (key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("the route cookie key must have at least " + MIN_KEY_BYTES + " bytes");
         }
@@ -46,6 +58,10 @@ public final class RouteCookie {
             }
         });
         macs.get(); // fails at start rather than on the first request
+    }
+
+    public String name() {
+        return name;
     }
 
     /** The cookie value naming this backend URL. */
@@ -73,11 +89,21 @@ public final class RouteCookie {
         }
     }
 
-    /** The backend URL named by the first {@code MPP.Route} cookie of these Cookie headers that verifies, or null. */
+    /** The backend URL named by the first route cookie of these Cookie headers that verifies, or null. */
     public String routeIn(Enumeration<String> cookieHeaders) {
+        return routeIn(cookieHeaders, url -> true);
+    }
+
+    /**
+     * The backend URL named by the first route cookie of these Cookie headers that verifies and that {@code
+     * preferred} accepts; else by the first that verifies; null when none does. A browser may send several (set for
+     * other paths, or by another mpp on the same host): a stale one must not hide one that still serves.
+     */
+    public String routeIn(Enumeration<String> cookieHeaders, Predicate<String> preferred) {
         if (cookieHeaders == null) {
             return null;
         }
+        String first = null;
         while (cookieHeaders.hasMoreElements()) {
             String header = cookieHeaders.nextElement();
             int from = 0;
@@ -88,23 +114,28 @@ public final class RouteCookie {
                 }
                 String url = routeInPair(header, from, end);
                 if (url != null) {
-                    return url;
+                    if (preferred.test(url)) {
+                        return url;
+                    }
+                    if (first == null) {
+                        first = url;
+                    }
                 }
                 from = end + 1;
             }
         }
-        return null;
+        return first;
     }
 
     private String routeInPair(String header, int from, int end) {
         while (from < end && header.charAt(from) == ' ') {
             from++;
         }
-        if (!header.startsWith(NAME, from) || from + NAME.length() >= end
-                || header.charAt(from + NAME.length()) != '=') {
+        if (!header.startsWith(name, from) || from + name.length() >= end
+                || header.charAt(from + name.length()) != '=') {
             return null;
         }
-        String value = header.substring(from + NAME.length() + 1, end).strip();
+        String value = header.substring(from + name.length() + 1, end).strip();
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
             value = value.substring(1, value.length() - 1);
         }
@@ -116,7 +147,23 @@ public final class RouteCookie {
      * on top-level navigation only, and only over https when the client came over https.
      */
     public String setCookieHeader(String url, boolean secure) {
-        return NAME + "=" + encode(url) + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+        return name + "=" + encode(url) + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "");
+    }
+
+    /** Whether a Set-Cookie header value sets a cookie of this name. */
+    public boolean isSetBy(String setCookie) {
+        int from = 0;
+        while (from < setCookie.length() && (setCookie.charAt(from) == ' ' || setCookie.charAt(from) == '\t')) {
+            from++;
+        }
+        int at = from + name.length();
+        if (!setCookie.startsWith(name, from)) {
+            return false;
+        }
+        while (at < setCookie.length() && (setCookie.charAt(at) == ' ' || setCookie.charAt(at) == '\t')) {
+            at++;
+        }
+        return at < setCookie.length() && setCookie.charAt(at) == '=';
     }
 
     private byte[] mac(byte[] url) {

@@ -78,6 +78,22 @@ class AffinityFactoryTest {
     }
 
     @Test
+    void theCookieNameComesFromItsVariableAndAWrongOneIsNamed() throws Exception {
+        assertThat(ConfigFiles.load(Map.of()).getAffinity().getCookieName()).isEqualTo("MPP.Route");
+        assertThat(ConfigFiles.load(Map.of("MPP_AFFINITY_COOKIE_NAME", "")).getAffinity().getCookieName())
+                .isEqualTo("MPP.Route");
+        AffinityFactory named = ConfigFiles.load(Map.of("MPP_AFFINITY_COOKIE_NAME", "MPP.Route.outer")).getAffinity();
+        assertThat(named.getCookieName()).isEqualTo("MPP.Route.outer");
+        assertThat(named.build(new SimpleMeterRegistry()).cookieName()).isEqualTo("MPP.Route.outer");
+        for (String wrong : new String[] {"a b", "route;x", "r=1", "\u00e9t\u00e9", "x".repeat(65), "a\"b"}) {
+            assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_AFFINITY_COOKIE_NAME", wrong)))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("affinity.cookieName")
+                    .hasMessageContaining("is not a cookie name");
+        }
+    }
+
+    @Test
     void theKeyNeverShowsWhenTheConfigurationIsWritten() throws Exception {
         String key = "a-shared-key-of-at-least-32-characters";
         MppConfiguration config = ConfigFiles.load(Map.of("MPP_AFFINITY_KEY", key));

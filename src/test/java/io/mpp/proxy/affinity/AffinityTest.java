@@ -127,14 +127,60 @@ class AffinityTest {
     }
 
     @Test
-    void withOneServingBackendThereIsNoAffinityAndNoCookie() {
+    void withOneServingBackendThereIsNoAffinityAndNoNewCookie() {
         Affinity affinity = affinity("cookies,sourceip");
         Selection one = selection(List.of(A), List.of(A, B));
-        Route route = route(affinity, withCookie(B), one);
-        assertThat(route.backend()).isEqualTo(A);
-        assertThat(answer(affinity, route, withCookie(B), A)).isEmpty();
+        for (HttpFields request : List.of(request(Map.of()), withCookie(A))) {
+            Route route = route(affinity, request, one);
+            assertThat(route.backend()).isEqualTo(A);
+            assertThat(answer(affinity, route, request, A)).isEmpty();
+        }
         assertThat(route(affinity, request(Map.of()), selection(List.of(), List.of()))).isNull();
         assertThat(hits("cookie") + hits("sourceip")).isZero();
+    }
+
+    @Test
+    void withOneServingBackendAClientPinnedToAnotherIsPinnedToIt() {
+        // Two replicas, the pinned one gone: the client must not go back to it, with its gap, once it serves again.
+        Affinity affinity = affinity("cookies");
+        Route route = route(affinity, withCookie(B), selection(List.of(A), List.of(A)));
+        assertThat(route.backend()).isEqualTo(A);
+        assertThat(answer(affinity, route, withCookie(B), A)).containsExactly(codec.setCookieHeader(A.url(), false));
+
+        HttpFields pinnedToA = request(Map.of("Cookie", codec.setCookieHeader(A.url(), false).split(";")[0]));
+        Route back = route(affinity, pinnedToA, selection(List.of(A, B), List.of(A, B)));
+        assertThat(back.backend()).as("B serves again").isEqualTo(A);
+        assertThat(answer(affinity, back, pinnedToA, A)).isEmpty();
+        assertThat(hits("cookie")).isEqualTo(1);
+    }
+
+    @Test
+    void ofSeveralRouteCookiesOneThatServesIsTakenOverAStaleOne() {
+        Affinity affinity = affinity("cookies");
+        String gone = codec.encode("http://127.0.0.1:9099");
+        HttpFields request = request(Map.of("Cookie", "MPP.Route=" + gone + "; MPP.Route=" + codec.encode(C.url())));
+        for (int i = 0; i < 20; i++) {
+            Route route = route(affinity, request, THREE);
+            assertThat(route.backend()).isEqualTo(C);
+            assertThat(answer(affinity, route, request, C)).isEmpty();
+        }
+    }
+
+    @Test
+    void theCookieNameIsConfigurable() {
+        RouteCookie named = new RouteCookie("MPP.Route.outer", RouteCookieTest.KEY);
+        Affinity affinity = new Affinity(AffinityOptions.parse("cookies"), named, ClientAddress.LEFTMOST, registry);
+        HttpFields request = request(Map.of("Cookie", "MPP.Route=" + codec.encode(B.url())));
+        Route route = route(affinity, request, THREE);
+        assertThat(answer(affinity, route, request, route.backend()))
+                .as("another name's cookie is not this mpp's").singleElement().asString()
+                .startsWith("MPP.Route.outer=" + named.encode(route.backend().url()) + ";");
+        for (int i = 0; i < 20; i++) {
+            assertThat(route(affinity, request(Map.of("Cookie", "MPP.Route.outer=" + named.encode(B.url()))), THREE)
+                    .backend()).isEqualTo(B);
+        }
+        assertThat(affinity.isRouteCookie("MPP.Route.outer=x; Path=/")).isTrue();
+        assertThat(affinity.isRouteCookie("MPP.Route=x; Path=/")).isFalse();
     }
 
     @Test

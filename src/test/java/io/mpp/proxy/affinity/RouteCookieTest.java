@@ -71,6 +71,11 @@ class RouteCookieTest {
         assertThat(codec.routeIn(headers("XMPP.Route=" + value, "MPP.Routes=" + value, "MPP.Route"))).isNull();
         assertThat(codec.routeIn(headers())).isNull();
         assertThat(codec.routeIn(null)).isNull();
+        String other = codec.encode("http://b:9090");
+        assertThat(codec.routeIn(headers("MPP.Route=" + value + "; MPP.Route=" + other), "http://b:9090"::equals))
+                .as("the preferred one").isEqualTo("http://b:9090");
+        assertThat(codec.routeIn(headers("MPP.Route=" + value + "; MPP.Route=" + other), "http://c:9090"::equals))
+                .as("else the first that verifies").isEqualTo(URL);
     }
 
     @Test
@@ -88,5 +93,17 @@ class RouteCookieTest {
 
     private static java.util.Enumeration<String> headers(String... lines) {
         return Collections.enumeration(List.of(lines));
+    }
+
+    @Test
+    void aSetCookieOfThisNameIsRecognised() {
+        assertThat(codec.isSetBy("MPP.Route=abc; Path=/")).isTrue();
+        assertThat(codec.isSetBy(" MPP.Route =abc")).isTrue();
+        assertThat(codec.isSetBy("MPP.Route=")).isTrue();
+        assertThat(codec.isSetBy("MPP.Routes=abc")).isFalse();
+        assertThat(codec.isSetBy("XMPP.Route=abc")).isFalse();
+        assertThat(codec.isSetBy("MPP.Route")).isFalse();
+        assertThat(codec.isSetBy("grafana_session=abc; MPP.Route=x")).isFalse();
+        assertThat(new RouteCookie("other", KEY).isSetBy("MPP.Route=abc")).isFalse();
     }
 }
