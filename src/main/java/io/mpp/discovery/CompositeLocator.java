@@ -1,22 +1,46 @@
 package io.mpp.discovery;
 
+import io.mpp.util.GoDuration;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks every configured locator in turn and concatenates their candidates (first finder of a URL wins). A locator
- * that fails keeps its last good list in use, and its error is kept for the status page, health checks and metrics.
- * Only the selector thread calls {@link #locate()}.
+ * Asks every configured locator at once and concatenates their candidates in the locators' order (first finder of
+ * a URL wins). A locator that fails, or that has not answered within the deadline, keeps its last good list in use,
+ * and its error is kept for the status page, health checks and metrics. Only the selector thread calls
+ * {@link #locate()}; each locator is called by one thread at a time.
  */
 public final class CompositeLocator {
 
+    /**
+     * How long a selection waits for discovery. Each locator bounds its own calls well below this; the deadline is
+     * for what slips through (a credential plugin that hangs, many calls that each time out), so that one stuck
+     * locator cannot hold up the selection of the backends the others found.
+     */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
+
     private static final Logger LOG = LoggerFactory.getLogger(CompositeLocator.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    /** What one call of a locator answered: its endpoints, and what it reported besides. */
+    private record Answer(List<Endpoint> found, String problem, String warning) {
+    }
 
     /**
      * What one locator last answered.
@@ -36,12 +60,26 @@ public final class CompositeLocator {
 
     private final List<Locator> locators;
     private final Clock clock;
+    private final Duration deadline;
     private final Map<String, LocatorState> states = new LinkedHashMap<>();
+    /** The call of each locator that has not answered yet; no second call starts while one is running. */
+    private final Map<String, CompletableFuture<Answer>> running = new HashMap<>();
+    /** Daemon threads that end when idle: a stuck call keeps one, and stops nothing else. */
+    private final ExecutorService calls = Executors.newCachedThreadPool(task -> {
+        Thread t = new Thread(task, "mpp-discovery-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
     private volatile List<LocatorState> published = List.of();
 
     public CompositeLocator(List<Locator> locators, Clock clock) {
+        this(locators, clock, DEFAULT_DEADLINE);
+    }
+
+    public CompositeLocator(List<Locator> locators, Clock clock, Duration deadline) {
         this.locators = List.copyOf(locators);
         this.clock = clock;
+        this.deadline = deadline;
         for (Locator locator : this.locators) {
             states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", null, 0));
         }
@@ -53,33 +91,28 @@ public final class CompositeLocator {
     }
 
     public List<Endpoint> locate() {
+        for (Locator locator : locators) {
+            running.computeIfAbsent(locator.name(), name -> CompletableFuture.supplyAsync(() -> call(locator), calls));
+        }
+        long until = System.nanoTime() + deadline.toNanos();
         Map<String, Endpoint> all = new LinkedHashMap<>();
         for (Locator locator : locators) {
             LocatorState previous = states.get(locator.name());
-            Instant now = clock.instant();
             LocatorState next;
             try {
-                List<Endpoint> found = List.copyOf(locator.locate());
-                String problem = locator.problem(); // the locator logged it
-                next = new LocatorState(locator.name(), found, now, now, problem, locator.warning(),
-                        previous.errors() + (problem == null ? 0 : 1));
-                boolean failedLastTime = previous.lastAttempt() != null
-                        && !previous.lastAttempt().equals(previous.lastSuccess());
-                if (failedLastTime) {
-                    LOG.info("{}: discovery works again", locator.name());
-                }
-            } catch (DiscoveryException e) {
-                if (!e.getMessage().equals(previous.lastError())) {
-                    LOG.warn("{}: {}; keeping the {} endpoint(s) it found last", locator.name(), e.getMessage(),
-                            previous.endpoints().size());
-                }
-                next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.getMessage(), previous.warning(), previous.errors() + 1);
-            } catch (RuntimeException e) {
-                // A locator bug must not stop selection for the others.
-                LOG.error("{}: discovery failed unexpectedly", locator.name(), e);
-                next = new LocatorState(locator.name(), previous.endpoints(), previous.lastSuccess(), now,
-                        e.toString(), previous.warning(), previous.errors() + 1);
+                Answer answer = running.get(locator.name())
+                        .get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                running.remove(locator.name());
+                next = answered(locator.name(), previous, answer);
+            } catch (TimeoutException e) {
+                next = failed(locator.name(), previous, "no answer within " + GoDuration.format(deadline) + "; discovery"
+                        + " is still running, and a later selection takes its answer");
+            } catch (ExecutionException e) {
+                running.remove(locator.name());
+                next = failed(locator.name(), previous, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next = failed(locator.name(), previous, "interrupted while waiting for discovery");
             }
             states.put(locator.name(), next);
             for (Endpoint endpoint : next.endpoints()) {
@@ -88,6 +121,45 @@ public final class CompositeLocator {
         }
         published = List.copyOf(states.values());
         return new ArrayList<>(all.values());
+    }
+
+    /** One call, on a thread of its own; what the locator reports besides is read right after, on that thread. */
+    private static Answer call(Locator locator) {
+        try {
+            List<Endpoint> found = List.copyOf(locator.locate());
+            return new Answer(found, locator.problem(), locator.warning());
+        } catch (DiscoveryException e) {
+            throw new CompletionException(e); // get() unwraps it
+        }
+    }
+
+    private LocatorState answered(String name, LocatorState previous, Answer answer) {
+        Instant now = clock.instant();
+        boolean failedLastTime = previous.lastAttempt() != null
+                && !previous.lastAttempt().equals(previous.lastSuccess());
+        if (failedLastTime) {
+            LOG.info("{}: discovery works again", name);
+        }
+        // The locator logged its problem itself.
+        return new LocatorState(name, answer.found(), now, now, answer.problem(), answer.warning(),
+                previous.errors() + (answer.problem() == null ? 0 : 1));
+    }
+
+    private LocatorState failed(String name, LocatorState previous, Throwable failure) {
+        if (failure instanceof DiscoveryException) {
+            return failed(name, previous, failure.getMessage());
+        }
+        // A locator bug must not stop selection for the others.
+        LOG.error("{}: discovery failed unexpectedly", name, failure);
+        return failed(name, previous, failure.toString());
+    }
+
+    private LocatorState failed(String name, LocatorState previous, String why) {
+        if (!why.equals(previous.lastError())) {
+            LOG.warn("{}: {}; keeping the {} endpoint(s) it found last", name, why, previous.endpoints().size());
+        }
+        return new LocatorState(name, previous.endpoints(), previous.lastSuccess(), clock.instant(), why,
+                previous.warning(), previous.errors() + 1);
     }
 
     /** The state of every locator after the last {@link #locate()}; safe to read from any thread. */
