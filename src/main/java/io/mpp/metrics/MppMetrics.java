@@ -72,8 +72,12 @@ public final class MppMetrics implements Managed {
         return accept != null && accept.contains("application/openmetrics-text") ? OPENMETRICS_TEXT : PROMETHEUS_TEXT;
     }
 
-    /** Writes every meter in the format {@link #contentType} chose for the same Accept header. */
-    public void scrape(OutputStream out, String accept) throws IOException {
+    /**
+     * Writes every meter in the format {@link #contentType} chose for the same Accept header. One scrape at a time:
+     * refreshing the per-backend gauges removes and adds them again, and a scrape running alongside would see a
+     * gauge twice (and fail) or not at all. Scrapes are few (two Prometheus replicas, both ports), never requests.
+     */
+    public synchronized void scrape(OutputStream out, String accept) throws IOException {
         beforeScrape.forEach(Runnable::run);
         registry.scrape(out, contentType(accept));
     }

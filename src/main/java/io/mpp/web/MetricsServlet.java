@@ -4,6 +4,7 @@ import io.mpp.metrics.MppMetrics;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -19,11 +20,15 @@ public final class MetricsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String accept = request.getHeader("Accept");
+        // Whole before the status is sent: a scrape that fails must be a 500 for the scraper, not an empty 200.
+        ByteArrayOutputStream scraped = new ByteArrayOutputStream(64 * 1024);
+        metrics.scrape(scraped, accept);
         response.setStatus(HttpServletResponse.SC_OK);
         response.setContentType(metrics.contentType(accept));
         response.setHeader("Cache-Control", "no-store");
+        response.setContentLength(scraped.size());
         try (OutputStream out = response.getOutputStream()) {
-            metrics.scrape(out, accept);
+            scraped.writeTo(out);
         }
     }
 }
