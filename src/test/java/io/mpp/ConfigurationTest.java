@@ -88,6 +88,20 @@ class ConfigurationTest {
     }
 
     @Test
+    void aProxyTimeoutOfZeroIsRefusedNotTakenForNoneOrAtOnce() throws Exception {
+        Map<String, String> settings = Map.of("MPP_CONNECT_TIMEOUT", "proxy.connectTimeout",
+                "MPP_RESPONSE_TIMEOUT", "proxy.responseTimeout", "MPP_IDLE_TIMEOUT", "proxy.idleTimeout",
+                "MPP_HEADERS_TIMEOUT", "proxy.headersTimeout");
+        for (Map.Entry<String, String> setting : settings.entrySet()) {
+            assertThatThrownBy(() -> ConfigFiles.load(Map.of(setting.getKey(), "0s")))
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining(setting.getValue())
+                    .hasMessageContaining("must be at least 10ms, got 0ms");
+            assertThat(ConfigFiles.load(Map.of(setting.getKey(), "10ms"))).isNotNull();
+        }
+    }
+
+    @Test
     void anUnknownStrategyNamesTheSettingAndTheAcceptedOnes() {
         assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_ROUTING_STRATEGY", "fastest")))
                 .isInstanceOf(ConfigurationException.class)

@@ -16,14 +16,13 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 /** Settings of the proxy's outbound side. */
 public class ProxyFactory {
 
+    /** Shortest timeout taken: 0 would mean "none" to some of the clients, and "fail at once" to others. */
+    private static final Duration SHORTEST = Duration.ofMillis(10);
+
     /** Time to open a connection to a backend. */
-    @JsonDeserialize(using = GoDurationDeserializer.class)
-    @JsonProperty
     private Duration connectTimeout = Duration.ofSeconds(2);
 
     /** Time for a whole exchange with a backend; Prometheus's own query timeout is 2m. */
-    @JsonDeserialize(using = GoDurationDeserializer.class)
-    @JsonProperty
     private Duration responseTimeout = Duration.ofMinutes(2);
 
     /**
@@ -42,8 +41,6 @@ public class ProxyFactory {
     private DataSize retryBodyLimit = DataSize.mebibytes(1);
 
     /** How long an idle connection to a backend is kept, and the longest silence within an answer. */
-    @JsonDeserialize(using = GoDurationDeserializer.class)
-    @JsonProperty
     private Duration idleTimeout = Duration.ofSeconds(30);
 
     @Min(1)
@@ -59,16 +56,45 @@ public class ProxyFactory {
     @JsonProperty
     private String caFile = "";
 
+    @JsonProperty
     public Duration getConnectTimeout() {
         return connectTimeout;
     }
 
+    @JsonProperty
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    public void setConnectTimeout(Duration connectTimeout) {
+        this.connectTimeout = atLeastShortest(connectTimeout);
+    }
+
+    @JsonProperty
     public Duration getResponseTimeout() {
         return responseTimeout;
     }
 
+    @JsonProperty
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    public void setResponseTimeout(Duration responseTimeout) {
+        this.responseTimeout = atLeastShortest(responseTimeout);
+    }
+
+    @JsonProperty
     public Duration getIdleTimeout() {
         return idleTimeout;
+    }
+
+    @JsonProperty
+    @JsonDeserialize(using = GoDurationDeserializer.class)
+    public void setIdleTimeout(Duration idleTimeout) {
+        this.idleTimeout = atLeastShortest(idleTimeout);
+    }
+
+    private static Duration atLeastShortest(Duration timeout) {
+        if (timeout.compareTo(SHORTEST) < 0) {
+            throw new IllegalArgumentException("must be at least " + SHORTEST.toMillis() + "ms, got "
+                    + timeout.toMillis() + "ms");
+        }
+        return timeout;
     }
 
     @JsonProperty
@@ -80,10 +106,7 @@ public class ProxyFactory {
     @JsonProperty
     @JsonDeserialize(using = GoDurationDeserializer.class)
     public void setHeadersTimeout(Duration headersTimeout) {
-        if (headersTimeout.toMillis() < 10) {
-            throw new IllegalArgumentException("must be at least 10ms, got " + headersTimeout.toMillis() + "ms");
-        }
-        this.headersTimeout = headersTimeout;
+        this.headersTimeout = atLeastShortest(headersTimeout);
     }
 
     public int getMaxRetries() {
