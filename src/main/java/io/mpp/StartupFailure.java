@@ -13,6 +13,8 @@ public final class StartupFailure {
     /** Jackson's preamble to a value class's own message ("Invalid duration: 1m30s..."). */
     private static final Pattern CONSTRUCTOR_PREAMBLE =
             Pattern.compile("Cannot construct instance of `[^`]+`, problem: ");
+    /** Jackson's path through mpp's classes; Dropwizard's message names the setting already. */
+    private static final Pattern REFERENCE_CHAIN = Pattern.compile(" ?\\(through reference chain: [^)]*\\)");
 
     private StartupFailure() {
     }
@@ -26,6 +28,7 @@ public final class StartupFailure {
         if (failure instanceof ConfigurationException) {
             // Dropwizard's message already names the file, the setting's path and the problem.
             String message = PARSER_LOCATION.matcher(failure.getMessage().strip()).replaceAll("");
+            message = REFERENCE_CHAIN.matcher(message).replaceAll("");
             return CONSTRUCTOR_PREAMBLE.matcher(message).replaceAll("");
         }
         Set<String> parts = new LinkedHashSet<>();

@@ -1,7 +1,9 @@
 package io.mpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mpp.testing.ConfigFiles;
 import io.mpp.testing.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -60,6 +62,24 @@ class StartupFailureTest {
         assertThat(exit.code()).isEqualTo(1);
         assertThat(exit.output()).contains("mpp: cannot start: File " + dir.resolve("missing.yml") + " not found")
                 .doesNotContain("\tat ");
+    }
+
+    @Test
+    void withoutAConfigFileTheCommandAsksForOne() throws Exception {
+        for (String command : new String[] {"server", "check"}) {
+            Exit exit = run(Map.of(), command);
+            assertThat(exit.code()).as(exit.output()).isEqualTo(2);
+            assertThat(exit.output()).contains("too few arguments", command + " [-h] file")
+                    .doesNotContain("duration");
+        }
+    }
+
+    @Test
+    void jacksonsPathThroughMppsClassesIsLeftOut() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_ROUTING_STRATEGY", "fastest")))
+                .satisfies(e -> assertThat(StartupFailure.reason(e))
+                        .contains("selection.routingStrategy; unknown routing strategy 'fastest'")
+                        .doesNotContain("reference chain", "io.mpp."));
     }
 
     @Test
