@@ -29,10 +29,14 @@ public record Flag(String name, String shortName, String variable, String metava
         return new Flag(name, shortName, variable, null, ValueChecks.BOOLEAN, true, help);
     }
 
-    /** The flag a config.yml variable gets when no flag is declared for it: MPP_PROBE_TIMEOUT -> --probe-timeout. */
-    static Flag derivedFrom(String variable) {
+    /**
+     * The flag a config.yml variable gets when no flag is declared for it: MPP_PROBE_TIMEOUT -> --probe-timeout,
+     * checked as {@link ValueChecks#forDerived} says.
+     */
+    static Flag derivedFrom(String variable, String defaultValue) {
         String name = "--" + variable.substring("MPP_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
-        return new Flag(name, null, variable, "VALUE", ValueChecks.ANY, false, "the config.yml setting " + variable);
+        return new Flag(name, null, variable, "VALUE", ValueChecks.forDerived(variable, defaultValue), false,
+                "the config.yml setting " + variable);
     }
 
     String[] spellings() {

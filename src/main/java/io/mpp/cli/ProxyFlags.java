@@ -83,7 +83,7 @@ public final class ProxyFlags {
         Set<String> declared = flags.stream().map(Flag::variable).collect(Collectors.toSet());
         config.defaults().keySet().stream()
                 .filter(variable -> !declared.contains(variable))
-                .map(Flag::derivedFrom)
+                .map(variable -> Flag.derivedFrom(variable, config.defaultOf(variable)))
                 .forEach(flags::add);
         return List.copyOf(flags);
     }

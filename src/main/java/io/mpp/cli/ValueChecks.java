@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpp.config.GoBooleans;
+import io.mpp.discovery.kubernetes.KubernetesLocatorFactory;
+import io.mpp.discovery.marathon.PortChoice;
+import io.mpp.proxy.affinity.AffinityFactory;
 import io.mpp.proxy.affinity.AffinityOptions;
 import io.mpp.selection.RoutingStrategies;
 import io.mpp.util.GoDuration;
@@ -23,6 +26,72 @@ public final class ValueChecks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static final ValueCheck ANY = text -> text;
+
+    /**
+     * The check of a flag derived from a config.yml variable ({@link Flag#derivedFrom}): the reader config.yml uses
+     * for the settings whose value is no plain text, else one by the shape of the default (a duration, a switch),
+     * so that a wrong value is a usage error naming the flag, as for the declared flags.
+     */
+    static ValueCheck forDerived(String variable, String defaultValue) {
+        ValueCheck known = switch (variable) {
+            case "MPP_MAX_RETRIES" -> text -> wholeNumber(text, 0, 10, "a number of retries");
+            case "MPP_RETRY_BODY_LIMIT" -> DATA_SIZE;
+            case "MPP_MARATHON_PORT" -> text -> {
+                PortChoice.parse(text);
+                return text.strip();
+            };
+            case "MPP_KUBE_SCHEME" -> text -> {
+                new KubernetesLocatorFactory().setScheme(text);
+                return text.strip();
+            };
+            case "MPP_AFFINITY_TRUSTED_PROXIES" -> text -> {
+                new AffinityFactory().setTrustedProxies(text);
+                return text.strip();
+            };
+            case "MPP_AFFINITY_COOKIE_NAME" -> text -> {
+                new AffinityFactory().setCookieName(text);
+                return text.strip();
+            };
+            default -> null;
+        };
+        if (known != null) {
+            return known;
+        }
+        if (defaultValue.equals("true") || defaultValue.equals("false")) {
+            return BOOLEAN;
+        }
+        if (!defaultValue.isEmpty() && !defaultValue.chars().allMatch(Character::isDigit)) {
+            try {
+                GoDuration.parse(defaultValue);
+                return GO_DURATION;
+            } catch (IllegalArgumentException notADuration) {
+                return ANY;
+            }
+        }
+        return ANY;
+    }
+
+    private static String wholeNumber(String text, int min, int max, String what) {
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n >= min && n <= max) {
+                return Integer.toString(n);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not " + what + " (" + min + " to " + max + ")");
+    }
+
+    /** Dropwizard's size syntax. */
+    public static final ValueCheck DATA_SIZE = text -> {
+        try {
+            io.dropwizard.util.DataSize.parse(text.strip());
+            return text.strip();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a size such as 512KiB, 1MiB or 4MB");
+        }
+    };
 
     /** Go's strconv.ParseBool spellings, as the original's boolean flags take them. */
     public static final ValueCheck BOOLEAN = text -> {

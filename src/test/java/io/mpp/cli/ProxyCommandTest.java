@@ -196,7 +196,24 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--marathon-principal-secret", "{\"private_key\": \"TOPSECRET\""),
                         "--marathon-principal-secret: the value is not valid JSON at line 1"),
                 Arguments.of(List.of("--marathon-principal-secret", "[\"TOPSECRET\"]"),
-                        "--marathon-principal-secret: the value is not a JSON object"));
+                        "--marathon-principal-secret: the value is not a JSON object"),
+                // Flags derived from config.yml's variables are checked too.
+                Arguments.of(List.of("--max-retries", "abc"), "--max-retries: 'abc' is not a number of retries"
+                        + " (0 to 10)"),
+                Arguments.of(List.of("--max-retries", "11"), "--max-retries: '11' is not a number of retries"),
+                Arguments.of(List.of("--retry-body-limit", "-1"), "--retry-body-limit: '-1' is not a size"),
+                Arguments.of(List.of("--headers-timeout", "10"), "--headers-timeout: '10' is not a duration"),
+                Arguments.of(List.of("--kube-timeout", "1h2x"), "--kube-timeout: '1h2x' is not a duration"),
+                Arguments.of(List.of("--kube-watch", "yes"), "--kube-watch: 'yes' is not a boolean"),
+                Arguments.of(List.of("--marathon-events", "on"), "--marathon-events: 'on' is not a boolean"),
+                Arguments.of(List.of("--kube-scheme", "ftp"), "--kube-scheme: scheme 'ftp' (MPP_KUBE_SCHEME) must"
+                        + " be http or https"),
+                Arguments.of(List.of("--marathon-port", "web port"), "--marathon-port: MPP_MARATHON_PORT (port)"
+                        + " 'web port' is neither"),
+                Arguments.of(List.of("--affinity-trusted-proxies", "two"), "--affinity-trusted-proxies: 'two' is not"
+                        + " a number of proxies"),
+                Arguments.of(List.of("--affinity-cookie-name", "a;b"), "--affinity-cookie-name: 'a;b' is not a"
+                        + " cookie name"));
     }
 
     @ParameterizedTest
@@ -270,6 +287,8 @@ class ProxyCommandTest {
         ConfigVariables withNew = ConfigVariables.parse("a: ${MPP_PORT:-9090}\nb: ${MPP_MERGE_TIMEOUT:-5s}\n");
         assertThat(parse(command(withNew), "--merge-timeout", "7s")).containsExactly(
                 Map.entry("MPP_MERGE_TIMEOUT", "7s"));
+        assertThatThrownBy(() -> parse(command(withNew), "--merge-timeout", "7"))
+                .as("checked by its default's shape").hasMessageStartingWith("--merge-timeout: '7' is not a duration");
     }
 
     @Test
