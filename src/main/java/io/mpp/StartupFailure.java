@@ -14,6 +14,9 @@ public final class StartupFailure {
     private static final Pattern CONSTRUCTOR_PREAMBLE =
             Pattern.compile("Cannot construct instance of `[^`]+`, problem: ");
     /** Jackson's path through mpp's classes; Dropwizard's message names the setting already. */
+    /** Dropwizard's own duration and size readers (the shutdown grace period, the retry body limit) say no more. */
+    private static final Pattern DROPWIZARD_DURATION = Pattern.compile("(?m)(Invalid duration: .*)$");
+    private static final Pattern DROPWIZARD_SIZE = Pattern.compile("(?m)(Invalid size: .*)$");
     private static final Pattern REFERENCE_CHAIN = Pattern.compile(" ?\\(through reference chain: [^)]*\\)");
 
     private StartupFailure() {
@@ -29,6 +32,9 @@ public final class StartupFailure {
             // Dropwizard's message already names the file, the setting's path and the problem.
             String message = PARSER_LOCATION.matcher(failure.getMessage().strip()).replaceAll("");
             message = REFERENCE_CHAIN.matcher(message).replaceAll("");
+            message = DROPWIZARD_DURATION.matcher(message)
+                    .replaceAll("$1 (a number and one unit, such as 500ms, 15s or 2m)");
+            message = DROPWIZARD_SIZE.matcher(message).replaceAll("$1 (a size such as 512KiB, 1MiB or 4MB)");
             return CONSTRUCTOR_PREAMBLE.matcher(message).replaceAll("");
         }
         Set<String> parts = new LinkedHashSet<>();

@@ -75,6 +75,16 @@ class StartupFailureTest {
     }
 
     @Test
+    void dropwizardsDurationsAndSizesSayWhatTheyAccept() {
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_RETRY_BODY_LIMIT", "-1")))
+                .satisfies(e -> assertThat(StartupFailure.reason(e))
+                        .contains("proxy.retryBodyLimit; Invalid size: -1 (a size such as 512KiB, 1MiB or 4MB)"));
+        assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_SHUTDOWN_GRACE_PERIOD", "10")))
+                .satisfies(e -> assertThat(StartupFailure.reason(e)).contains("server.shutdownGracePeriod; Invalid"
+                        + " duration: 10. Wrong time unit (a number and one unit, such as 500ms, 15s or 2m)"));
+    }
+
+    @Test
     void jacksonsPathThroughMppsClassesIsLeftOut() {
         assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_ROUTING_STRATEGY", "fastest")))
                 .satisfies(e -> assertThat(StartupFailure.reason(e))
@@ -95,7 +105,8 @@ class StartupFailureTest {
         Exit exit = run(Map.of("MPP_SHUTDOWN_GRACE_PERIOD", "1m30s"), "check", "config.yml");
         assertThat(exit.code()).isEqualTo(1);
         assertThat(exit.output().strip()).isEqualTo("mpp: config.yml has an error:\n  * Failed to parse configuration"
-                + " at: server.shutdownGracePeriod; Invalid duration: 1m30s. Wrong time unit");
+                + " at: server.shutdownGracePeriod; Invalid duration: 1m30s. Wrong time unit (a number and one unit, such as"
+                + " 500ms, 15s or 2m)");
     }
 
     @Test
