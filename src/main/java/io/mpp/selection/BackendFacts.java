@@ -38,7 +38,9 @@ public record BackendFacts(Reading samples, Reading oldestData) {
         for (String name : names) {
             if (metrics.has(name)) {
                 double value = metrics.sum(name);
-                return Double.isNaN(value) ? Reading.missing(name + " is NaN") : Reading.of(name, value);
+                // An infinite count would outrank every real one, and JSON has no number for it.
+                return Double.isFinite(value) ? Reading.of(name, value)
+                        : Reading.missing(name + " is " + (Double.isNaN(value) ? "NaN" : value > 0 ? "+Inf" : "-Inf"));
             }
         }
         if (!metrics.errors().isEmpty()) {

@@ -45,4 +45,12 @@ class BackendFactsTest {
         BackendFacts facts = BackendFacts.from(Exposition.parse("prometheus_tsdb_head_samples_appended_total NaN\n"));
         assertThat(facts.samples().missing()).isEqualTo("prometheus_tsdb_head_samples_appended_total is NaN");
     }
+
+    @Test
+    void anInfiniteValueIsNotAValue() {
+        BackendFacts facts = BackendFacts.from(Exposition.parse("prometheus_tsdb_head_samples_appended_total +Inf\n"
+                + "prometheus_tsdb_lowest_timestamp_seconds -Inf\n"));
+        assertThat(facts.samples().missing()).isEqualTo("prometheus_tsdb_head_samples_appended_total is +Inf");
+        assertThat(facts.oldestData().missing()).isEqualTo("prometheus_tsdb_lowest_timestamp_seconds is -Inf");
+    }
 }
