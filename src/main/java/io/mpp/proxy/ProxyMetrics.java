@@ -84,6 +84,7 @@ public final class ProxyMetrics {
 
         final String backend;
         final Timer duration;
+        /** Null for {@link #NO_BACKEND}: a request that reached no backend is never moved from one. */
         final Counter retries;
         /** Index: the status code; 0 for a code outside 100-599. Filled as codes are seen. */
         final AtomicReferenceArray<Counter> byStatus = new AtomicReferenceArray<>(600);
@@ -97,7 +98,7 @@ public final class ProxyMetrics {
                     .tag("backend", backend)
                     .serviceLevelObjectives(BUCKETS)
                     .register(registry);
-            this.retries = Counter.builder("mpp_retries")
+            this.retries = backend.equals(NO_BACKEND) ? null : Counter.builder("mpp_retries")
                     .description("requests moved to another backend after this one failed them before answering")
                     .tag("backend", backend)
                     .register(registry);
@@ -119,7 +120,10 @@ public final class ProxyMetrics {
         }
 
         void remove() {
-            List<Meter> meters = new ArrayList<>(List.of(duration, retries));
+            List<Meter> meters = new ArrayList<>(List.of(duration));
+            if (retries != null) {
+                meters.add(retries);
+            }
             for (int i = 0; i < byStatus.length(); i++) {
                 if (byStatus.get(i) != null) {
                     meters.add(byStatus.get(i));

@@ -149,6 +149,7 @@ class ProxyMetricsTest {
         Scrape s = scrape();
         assertThat(s.value("mpp_requests_total", "backend", "none", "code", "503")).isEqualTo(2);
         assertThat(s.value("mpp_request_duration_seconds_count", "backend", "none")).isEqualTo(2);
+        assertThat(s.find("mpp_retries_total", java.util.Map.of("backend", "none"))).as("never moved").isEmpty();
         assertThat(s.value("mpp_selected_backends")).isZero();
         assertThat(s.value("mpp_backend_up", "backend", nobody)).isZero();
         assertThat(s.find("mpp_backend_up", java.util.Map.of("backend", nobody))).hasSize(1);
