@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * stream is reconnected after a pause that doubles while connecting fails; a stream silent for the idle timeout is
  * no failure and is reopened on the same master after the shortest pause. Each stream after the first asks for
  * a reselection as it opens, for the events that went by in between (a leader's failover ends the stream just as the
- * tasks change). The selection interval stays the safety net while no stream is open.
+ * tasks change). A stream that sends a line, or one event, longer than {@link ServerSentEvents#MAX_CHARS} is dropped
+ * as a failure of its master. The selection interval stays the safety net while no stream is open.
  */
 public final class MarathonEventWatcher implements Managed {
 
@@ -118,6 +119,16 @@ public final class MarathonEventWatcher implements Managed {
                 pause = longer(pause);
             } catch (InterruptedException e) {
                 return;
+            } catch (RuntimeException | Error e) {
+                // A bug, or an OutOfMemoryError, must not end the thread for good while the health checks look fine.
+                if (!running) {
+                    return;
+                }
+                if (!Objects.equals(e.toString(), lastProblem)) {
+                    LOG.error("Marathon event stream at {} failed unexpectedly; reconnecting with backoff", master, e);
+                    lastProblem = e.toString();
+                }
+                pause = longer(pause);
             }
             try {
                 Thread.sleep(pause.toMillis());
@@ -177,24 +188,15 @@ public final class MarathonEventWatcher implements Managed {
         boolean delivered = false;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(listener.getInputStream(),
                 StandardCharsets.UTF_8))) {
-            String event = null;
-            StringBuilder data = new StringBuilder();
-            String line;
-            while (running && (line = reader.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (event != null || !data.isEmpty()) {
-                        delivered = true;
-                        dispatch(event, data.toString());
-                    }
-                    event = null;
-                    data.setLength(0);
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6).strip();
-                } else if (line.startsWith("data:")) {
-                    data.append(data.isEmpty() ? "" : "\n").append(line.substring(5).strip());
-                }
-                // other fields (id:, retry:) and ':' comments carry nothing mpp needs
+            ServerSentEvents events = new ServerSentEvents(reader, ServerSentEvents.MAX_CHARS);
+            ServerSentEvents.Event event;
+            while (running && (event = events.next()) != null) {
+                delivered = true;
+                dispatch(event.type(), event.data());
             }
+        } catch (ServerSentEvents.TooLargeException e) {
+            // A failure of this master whatever it delivered before: reopening at once would only read it again.
+            throw new MarathonUnavailableException("the event stream " + e.getMessage() + "; dropped it");
         } catch (IOException e) {
             if (isTimeout(e)) {
                 // The only timeout of an open stream is the idle timeout: nothing happened, which is no failure.
@@ -207,6 +209,8 @@ public final class MarathonEventWatcher implements Managed {
             }
             LOG.debug("Marathon event stream at {} dropped: {}", master, HttpAnswers.describe(e, answerTimeout));
         } finally {
+            // Closes the connection of a stream left before its end; a no-op for one that ended.
+            request.abort(new CancellationException("the event stream was left"));
             current = null;
         }
         return delivered;

@@ -22,6 +22,7 @@ import io.mpp.testing.marathon.MutableClock;
 import io.mpp.testing.marathon.TestKeys;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -54,7 +55,7 @@ class MarathonEventWatcherTest {
 
     private final List<WireMockServer> servers = new ArrayList<>();
     private final List<ScriptedBackend> heldStreams = new ArrayList<>();
-    private final List<SilentMaster> silentMasters = new ArrayList<>();
+    private final List<AutoCloseable> silentMasters = new ArrayList<>();
     private final List<MarathonEventWatcher> watchers = new ArrayList<>();
     private final AtomicInteger reselects = new AtomicInteger();
     private HttpClient http;
@@ -73,7 +74,7 @@ class MarathonEventWatcherTest {
         http.stop();
         servers.forEach(WireMockServer::stop);
         heldStreams.forEach(ScriptedBackend::close);
-        for (SilentMaster master : silentMasters) {
+        for (AutoCloseable master : silentMasters) {
             master.close();
         }
     }
@@ -170,6 +171,67 @@ class MarathonEventWatcherTest {
         @Override
         public void close() throws IOException {
             closing = true;
+            server.close();
+            for (Socket socket : sockets) {
+                socket.close();
+            }
+            threads.shutdownNow();
+        }
+    }
+
+    /**
+     * A master whose event stream answers 200 and then sends these bytes over and over, up to far more than any
+     * event may hold, and then holds the connection open: only a reader that gives up on its own reconnects.
+     */
+    private static final class FloodingMaster implements AutoCloseable {
+        private static final int FLOOD = 8 << 20;
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final ExecutorService threads = Executors.newCachedThreadPool();
+        private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+        private final byte[] chunk;
+
+        FloodingMaster(String chunk) throws IOException {
+            this.chunk = chunk.getBytes(StandardCharsets.UTF_8);
+            threads.execute(this::accept);
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getLocalPort();
+        }
+
+        int accepted() {
+            return sockets.size();
+        }
+
+        private void accept() {
+            try {
+                while (true) {
+                    Socket socket = server.accept();
+                    sockets.add(socket);
+                    threads.execute(() -> flood(socket));
+                }
+            } catch (IOException e) {
+                // closed
+            }
+        }
+
+        private void flood(Socket socket) {
+            try {
+                OutputStream out = socket.getOutputStream();
+                out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                for (int sent = 0; sent < FLOOD; sent += chunk.length) {
+                    out.write(chunk);
+                }
+                out.flush();
+                socket.getInputStream().transferTo(OutputStream.nullOutputStream()); // until mpp closes it
+            } catch (IOException e) {
+                // mpp dropped the stream
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
             server.close();
             for (Socket socket : sockets) {
                 socket.close();
@@ -312,5 +374,38 @@ class MarathonEventWatcherTest {
                 WireMock.equalTo("token=" + dcos.issuedTokens().get(1)))).isEmpty());
         assertThat(dcos.rejectedByMarathon()).isGreaterThanOrEqualTo(1);
         Await.until(Duration.ofSeconds(20), "a reselect as the stream opens again", () -> reselects.get() >= 1);
+    }
+
+    static Stream<String> floods() {
+        return Stream.of("x".repeat(65536), "data: " + "y".repeat(65530) + "\n");
+    }
+
+    @ParameterizedTest
+    @MethodSource("floods")
+    void aStreamThatNeverEndsALineOrAnEventIsDroppedAndReopened(String chunk) throws Exception {
+        // An endless line, or data lines without the blank line that ends an event: read without a bound, either
+        // fills the heap, and the stream is never idle.
+        FloodingMaster marathon = new FloodingMaster(chunk);
+        silentMasters.add(marathon);
+        watch(MarathonAuth.NONE, marathon.url());
+        Await.until(Duration.ofSeconds(20), "a second stream after the first was dropped",
+                () -> marathon.accepted() >= 2);
+    }
+
+    @Test
+    void aFailureOutsideOfTheStreamDoesNotEndTheWatcher() {
+        WireMockServer marathon = server();
+        stream(marathon, ATTACHED + statusUpdate("/prom", "TASK_KILLED"));
+        AtomicInteger calls = new AtomicInteger();
+        List<URI> urls = List.of(URI.create(marathon.baseUrl()));
+        MarathonEventWatcher watcher = new MarathonEventWatcher(new MarathonClient(urls, http, MarathonAuth.NONE,
+                Duration.ofSeconds(2)), Set.of("/prom"), () -> {
+                    if (calls.incrementAndGet() == 1) {
+                        throw new IllegalStateException("a bug in the reselection");
+                    }
+                }, Duration.ofSeconds(2), Duration.ofMillis(50), Duration.ofMillis(400));
+        watchers.add(watcher);
+        watcher.start();
+        Await.until(Duration.ofSeconds(20), "the watcher going on after the failure", () -> calls.get() >= 2);
     }
 }
