@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds the backends as the tasks of Marathon apps. Each app keeps its own last good answer: an app Marathon does
  * not know (404), or that cannot be read, keeps its last known endpoints while the other apps go on. When no app
- * could be read at all the locator fails as a whole, and the previous answer stays in use.
+ * could be read at all the locator fails as a whole, and the previous answer stays in use. Once every master has
+ * failed (or the login has) within one {@link #locate()}, the apps not read yet are not asked: each would wait for
+ * every master's timeout again.
  */
 public final class MarathonLocator implements Locator, MeterBinder {
 
@@ -96,17 +98,33 @@ public final class MarathonLocator implements Locator, MeterBinder {
         Map<String, Endpoint> all = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         List<String> newErrors = new ArrayList<>();
+        int failed = 0;
+        DiscoveryException unanswered = null;
         for (String appId : appIds) {
             AppState previous = states.get(appId);
             AppState next;
             try {
-                AppTasks.Result result = read(appId);
+                if (unanswered != null) {
+                    // Every master just failed, or the login did: asking again would wait as long once more per app.
+                    throw new DiscoveryException("app " + appId + ": not asked, as " + unanswered.getMessage());
+                }
+                MarathonClient.Answer answer;
+                try {
+                    answer = client.get("/v2/apps" + appId + "?embed=app.tasks");
+                } catch (DiscoveryException e) {
+                    unanswered = e;
+                    throw e;
+                }
+                AppTasks.Result result = read(appId, answer);
                 next = new AppState(appId, result.endpoints(), result.skipped(), null, clock.instant());
                 report(previous, next, result);
             } catch (DiscoveryException e) {
                 next = new AppState(appId, previous.endpoints(), previous.skipped(), e.getMessage(),
                         previous.lastSuccess());
-                errors.add(e.getMessage());
+                failed++;
+                if (unanswered == null || unanswered == e) {
+                    errors.add(e.getMessage()); // the apps not asked repeat it
+                }
                 if (!e.getMessage().equals(previous.error())) {
                     newErrors.add(e.getMessage() + "; keeping the " + previous.endpoints().size()
                             + " endpoint(s) last known for app " + appId);
@@ -116,7 +134,7 @@ public final class MarathonLocator implements Locator, MeterBinder {
             next.endpoints().forEach(endpoint -> all.putIfAbsent(endpoint.url(), endpoint));
         }
         published = List.copyOf(states.values());
-        if (errors.size() == appIds.size()) {
+        if (failed == appIds.size()) {
             // The composite locator reports it, and keeps the previous answer.
             throw new DiscoveryException(String.join("; ", errors));
         }
@@ -124,8 +142,7 @@ public final class MarathonLocator implements Locator, MeterBinder {
         return new ArrayList<>(all.values());
     }
 
-    private AppTasks.Result read(String appId) throws DiscoveryException {
-        MarathonClient.Answer answer = client.get("/v2/apps" + appId + "?embed=app.tasks");
+    private AppTasks.Result read(String appId, MarathonClient.Answer answer) throws DiscoveryException {
         String problem = switch (answer.status()) {
             case 200 -> null;
             case 404 -> "app " + appId + ": Marathon has no such app (404: " + HttpAnswers.message(answer.body()) + ")";

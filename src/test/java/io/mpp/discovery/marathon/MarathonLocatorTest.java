@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static io.mpp.testing.marathon.MarathonApp.Task.task;
 import static io.mpp.testing.marathon.MarathonApp.app;
@@ -198,6 +199,28 @@ class MarathonLocatorTest {
 
         MarathonLocator alone = locator(List.of("/a"), MarathonAuth.NONE, Duration.ofSeconds(2), slow);
         assertThatThrownBy(alone::locate).hasMessageContaining("no answer within 2000 ms");
+    }
+
+    @Test
+    void onceEveryMasterFailedTheOtherAppsAreNotAsked() throws Exception {
+        WireMockServer first = server();
+        WireMockServer second = server();
+        for (WireMockServer hanging : List.of(first, second)) {
+            hanging.stubFor(get(urlPathMatching("/v2/apps/.*")).willReturn(okJson("{}").withFixedDelay(20_000)));
+        }
+        MarathonLocator locator = locator(List.of("/a", "/b", "/c"), MarathonAuth.NONE, Duration.ofMillis(300),
+                first, second);
+        for (int run = 1; run <= 2; run++) {
+            assertThatThrownBy(locator::locate).isInstanceOf(DiscoveryException.class)
+                    .hasMessageStartingWith("no Marathon master answered GET /v2/apps/a?embed=app.tasks")
+                    .hasMessageContaining("no answer within 300 ms");
+            first.verify(run, getRequestedFor(urlPathMatching("/v2/apps/.*")));
+            second.verify(run, getRequestedFor(urlPathMatching("/v2/apps/.*")));
+        }
+        assertThat(locator.appStates()).extracting(MarathonLocator.AppState::error).containsExactly(
+                locator.appStates().get(0).error(),
+                "app /b: not asked, as " + locator.appStates().get(0).error(),
+                "app /c: not asked, as " + locator.appStates().get(0).error());
     }
 
     @Test
