@@ -44,6 +44,11 @@ public record AuthToken(String value, Instant obtained, Instant expires) {
         return expires.minus(margin);
     }
 
+    /** Until when the token is worth sending: its {@code exp}, or the unknown lifetime for one expired on arrival. */
+    public Instant usableUntil() {
+        return expires.isAfter(obtained) ? expires : obtained.plus(UNKNOWN_LIFETIME);
+    }
+
     private static java.util.Optional<Instant> expiryOf(String jwt) {
         String[] parts = jwt.split("\\.");
         if (parts.length != 3) {

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.marathon.MarathonAuth;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -16,11 +17,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps a DC/OS auth token for Marathon calls ({@code Authorization: token=...}). It logs in when there is no
  * token, shortly before the token's own {@code exp}, and after Marathon rejected the token. Logins are
- * single-flight: callers that need a token while one login runs wait for it and share its token.
+ * single-flight: callers that need a token while one login runs wait for it and share its token. A renewal that
+ * fails while the token has not expired yet keeps the token in use, and is tried again after a pause.
  */
 public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DcosAuthenticator.class);
+    /** After a failed renewal: each Marathon call trying a login would wait for the login's timeout. */
+    static final Duration RENEWAL_RETRY = Duration.ofSeconds(30);
 
     /**
      * What the login last did, for the health check and the status page.
@@ -38,6 +42,8 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private volatile AuthToken current;
+    /** Set while renewing the current token fails: no login is tried before it. */
+    private volatile Instant retryRenewalAt;
     private volatile State state = new State(null, null, null);
 
     public DcosAuthenticator(DcosLogin login, Clock clock) {
@@ -71,8 +77,17 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
             } catch (DiscoveryException e) {
                 failed.incrementAndGet();
                 state = new State(current, e.getMessage(), at);
-                throw e;
+                if (token == null || !at.isBefore(token.usableUntil())) {
+                    throw e;
+                }
+                if (retryRenewalAt == null) { // once per streak of failures, not at every call
+                    LOG.warn("{}; keeping the current auth token, valid until {}, and trying again every {} s",
+                            e.getMessage(), token.usableUntil(), RENEWAL_RETRY.toSeconds());
+                }
+                retryRenewalAt = at.plus(RENEWAL_RETRY);
+                return header(token);
             }
+            retryRenewalAt = null;
             succeeded.incrementAndGet();
             LOG.info("logged in to DC/OS as service account '{}'; the auth token expires at {}", login.uid(),
                     token.expires());
@@ -93,6 +108,7 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
             if (token != null && header(token).equals(authorization)) {
                 LOG.info("Marathon rejected the auth token of '{}' (401); logging in again", login.uid());
                 current = null;
+                retryRenewalAt = null;
                 state = new State(null, "Marathon rejected the auth token (401)", state.lastLogin());
             }
         } finally {
@@ -116,7 +132,13 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
     }
 
     private boolean usable(AuthToken token) {
-        return token != null && clock.instant().isBefore(token.refreshAt());
+        if (token == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        Instant retryAt = retryRenewalAt;
+        return now.isBefore(token.refreshAt())
+                || retryAt != null && now.isBefore(retryAt) && now.isBefore(token.usableUntil());
     }
 
     private static String header(AuthToken token) {

@@ -11,6 +11,10 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.codahale.metrics.health.HealthCheck;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -39,6 +43,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class DcosAuthenticatorTest {
 
@@ -180,6 +185,44 @@ class DcosAuthenticatorTest {
         auth.rejected(first); // a late 401 for the old token must not throw away the new one
         assertThat(auth.authorization()).isEqualTo(second);
         assertThat(dcos.logins()).isEqualTo(2);
+    }
+
+    @Test
+    void aFailedRenewalKeepsTheTokenUntilItExpiresAndWarnsOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(DcosAuthenticator.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+            DcosLoginHealthCheck health = new DcosLoginHealthCheck(auth, clock);
+            String first = auth.authorization();
+            login.stubFor(post(urlPathEqualTo(LOGIN_PATH)).willReturn(aResponse().withStatus(503)
+                    .withBody("{\"title\":\"Service Unavailable\",\"description\":\"IAM is down\"}")));
+            // 20 minute token: 4 minutes before its exp it is due for renewal, and the login fails.
+            clock.advance(Duration.ofMinutes(16));
+            assertThat(auth.authorization()).isEqualTo(first);
+            assertThat(auth.authorization()).isEqualTo(first); // no second login within the retry pause
+            login.verify(2, postRequestedFor(urlPathEqualTo(LOGIN_PATH)));
+            clock.advance(DcosAuthenticator.RENEWAL_RETRY);
+            assertThat(auth.authorization()).isEqualTo(first);
+            login.verify(3, postRequestedFor(urlPathEqualTo(LOGIN_PATH)));
+            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .contains("HTTP 503 (IAM is down)", "keeping the current auth token")
+                    .doesNotContain(first.substring("token=".length()));
+            HealthCheck.Result renewalFailed = health.execute();
+            assertThat(renewalFailed.isHealthy()).isTrue();
+            assertThat(renewalFailed.getMessage()).contains("the last login failed", "HTTP 503");
+
+            // Past its exp no token is left.
+            clock.advance(Duration.ofMinutes(4));
+            assertThatThrownBy(auth::authorization).isInstanceOf(DiscoveryException.class)
+                    .hasMessageContaining("HTTP 503 (IAM is down)");
+            assertThat(health.execute().isHealthy()).isFalse();
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     @Test
