@@ -17,10 +17,12 @@ public final class AppTasks {
 
     /**
      * @param skipped    one message per task (or for the app) that is running and healthy but has no usable address
+     * @param running    tasks in {@code TASK_RUNNING}, healthy or not
      * @param notRunning tasks in another state than {@code TASK_RUNNING} (staging, killing, ...)
      * @param notHealthy running tasks without a live result from every health check (yet)
      */
-    public record Result(List<Endpoint> endpoints, List<String> skipped, int notRunning, int notHealthy) {
+    public record Result(List<Endpoint> endpoints, List<String> skipped, int running, int notRunning,
+                         int notHealthy) {
     }
 
     private AppTasks() {
@@ -38,11 +40,16 @@ public final class AppTasks {
             if (index < 0) {
                 skipped.add("app " + appId + " (" + mode + " networking) has no port named '" + port.name()
                         + "'; its ports are " + names(portList));
-                return new Result(List.of(), skipped, 0, 0);
+                int running = 0;
+                for (JsonNode task : app.path("tasks")) {
+                    running += running(task) ? 1 : 0;
+                }
+                return new Result(List.of(), skipped, running, app.path("tasks").size() - running, 0);
             }
         }
         int checks = app.path("healthChecks").isArray() ? app.path("healthChecks").size() : 0;
         Map<String, Endpoint> endpoints = new LinkedHashMap<>();
+        int running = 0;
         int notRunning = 0;
         int notHealthy = 0;
         for (JsonNode task : app.path("tasks")) {
@@ -50,6 +57,7 @@ public final class AppTasks {
                 notRunning++;
                 continue;
             }
+            running++;
             if (checks > 0 && !healthy(task, checks)) {
                 notHealthy++;
                 continue;
@@ -65,7 +73,7 @@ public final class AppTasks {
                         + e.getMessage());
             }
         }
-        return new Result(List.copyOf(endpoints.values()), List.copyOf(skipped), notRunning, notHealthy);
+        return new Result(List.copyOf(endpoints.values()), List.copyOf(skipped), running, notRunning, notHealthy);
     }
 
     /** Older Marathon reports no state; it listed a task once it had started. */

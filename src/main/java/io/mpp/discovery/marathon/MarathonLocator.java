@@ -30,11 +30,17 @@ public final class MarathonLocator implements Locator, MeterBinder {
     /**
      * What one app last gave.
      *
+     * @param running     its tasks in {@code TASK_RUNNING} at the last read that worked
      * @param error       why the last read failed; null when it worked
      * @param lastSuccess when it was last read, null if never
      */
-    public record AppState(String appId, List<Endpoint> endpoints, List<String> skipped, String error,
+    public record AppState(String appId, List<Endpoint> endpoints, List<String> skipped, int running, String error,
                            Instant lastSuccess) {
+
+        /** Running tasks, and not one of them could be addressed: the app serves nothing though it should. */
+        boolean unaddressable() {
+            return error == null && endpoints.isEmpty() && !skipped.isEmpty() && running > 0;
+        }
     }
 
     private final MarathonClient client;
@@ -53,7 +59,7 @@ public final class MarathonLocator implements Locator, MeterBinder {
         this.clock = clock;
         this.name = "marathon:" + String.join(",", appIds);
         for (String appId : this.appIds) {
-            states.put(appId, new AppState(appId, List.of(), List.of(), "not read yet", null));
+            states.put(appId, new AppState(appId, List.of(), List.of(), 0, "not read yet", null));
         }
         published = List.copyOf(states.values());
     }
@@ -67,17 +73,35 @@ public final class MarathonLocator implements Locator, MeterBinder {
         return appIds;
     }
 
-    /** The apps that could not be read at the last {@link #locate()}, why, and what they still serve. */
+    /**
+     * The apps that could not be read at the last {@link #locate()}, why, and what they still serve; and the apps
+     * whose running tasks could none of them be addressed (a wrong port name, say), with what was skipped.
+     */
     @Override
     public String problem() {
-        StringBuilder message = new StringBuilder();
+        List<String> problems = new ArrayList<>();
         for (AppState state : published) {
             if (state.error() != null) {
-                message.append(message.isEmpty() ? "" : "; ").append(state.error()).append(" (serving its ")
-                        .append(state.endpoints().size()).append(" last known endpoint(s))");
+                problems.add(state.error() + " (serving its " + state.endpoints().size()
+                        + " last known endpoint(s))");
+            } else if (state.unaddressable()) {
+                problems.add("app " + state.appId() + ": no endpoint from its " + state.running()
+                        + " running task(s): " + String.join("; ", state.skipped()));
             }
         }
-        return message.isEmpty() ? null : message.toString();
+        return problems.isEmpty() ? null : String.join("; ", problems);
+    }
+
+    /** What the apps read at the last {@link #locate()} skipped next to endpoints that work. */
+    @Override
+    public String warning() {
+        List<String> skipped = new ArrayList<>();
+        for (AppState state : published) {
+            if (state.error() == null && !state.unaddressable()) {
+                skipped.addAll(state.skipped());
+            }
+        }
+        return skipped.isEmpty() ? null : String.join("; ", skipped);
     }
 
     /** The DC/OS login's metrics, when Marathon is called with one. */
@@ -116,11 +140,12 @@ public final class MarathonLocator implements Locator, MeterBinder {
                     throw e;
                 }
                 AppTasks.Result result = read(appId, answer);
-                next = new AppState(appId, result.endpoints(), result.skipped(), null, clock.instant());
+                next = new AppState(appId, result.endpoints(), result.skipped(), result.running(), null,
+                        clock.instant());
                 report(previous, next, result);
             } catch (DiscoveryException e) {
-                next = new AppState(appId, previous.endpoints(), previous.skipped(), e.getMessage(),
-                        previous.lastSuccess());
+                next = new AppState(appId, previous.endpoints(), previous.skipped(), previous.running(),
+                        e.getMessage(), previous.lastSuccess());
                 failed++;
                 if (unanswered == null || unanswered == e) {
                     errors.add(e.getMessage()); // the apps not asked repeat it

@@ -140,6 +140,35 @@ class MarathonLocatorTest {
     }
 
     @Test
+    void tasksThatCannotBeAddressedAreAWarningNextToEndpointsAndAProblemWithoutAny() throws Exception {
+        WireMockServer marathon = server();
+        serve(marathon, app("/a").port("web", 0).task(task("a1").ports(31001)), "/a");
+        // MPP_MARATHON_PORT names a port the app does not have.
+        serve(marathon, app("/b").port("http", 0).task(task("b1").ports(32001)).task(task("b2").ports(32002)), "/b");
+        MarathonLocator locator = locator(List.of("/a", "/b"), MarathonAuth.NONE, Duration.ofSeconds(2), marathon);
+        CompositeLocator discovery = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        LocatorHealthCheck health = new LocatorHealthCheck(discovery, locator.name());
+        assertThat(urls(discovery.locate())).containsExactly("http://127.0.0.1:31001");
+        HealthCheck.Result wrongPort = health.execute();
+        assertThat(wrongPort.isHealthy()).isFalse();
+        assertThat(wrongPort.getMessage()).isEqualTo("app /b: no endpoint from its 2 running task(s): app /b"
+                + " (host networking) has no port named 'web'; its ports are [http]");
+        assertThat(discovery.state(locator.name()).errors()).isEqualTo(1);
+        assertThat(locator.warning()).isNull();
+
+        // One task of /b has no host port: skipped next to the one that works.
+        serve(marathon, app("/b").port("web", 0).task(task("b1").ports(32001)).task(task("b2")), "/b");
+        assertThat(urls(discovery.locate())).containsExactly("http://127.0.0.1:31001", "http://127.0.0.1:32001");
+        assertThat(locator.problem()).isNull();
+        assertThat(locator.warning()).startsWith("task b2.").contains("of app /b (host networking) skipped:"
+                + " it has 0 host port(s), so there is no port at index 0");
+        HealthCheck.Result skipped = health.execute();
+        assertThat(skipped.isHealthy()).isTrue();
+        assertThat(skipped.getMessage()).contains("found 2 endpoint(s)", locator.warning());
+        assertThat(discovery.state(locator.name()).errors()).isEqualTo(1);
+    }
+
+    @Test
     void whenNoAppCanBeReadTheLocatorFailsAsAWhole() {
         WireMockServer marathon = server();
         missing(marathon, "/a");
