@@ -102,7 +102,10 @@ public final class MarathonClient {
         Answer answer = send(master, pathAndQuery, authorization);
         if (answer.status() == 401 && authorization != null) {
             auth.rejected(authorization);
-            answer = send(master, pathAndQuery, auth.authorization());
+            String renewed = auth.authorization();
+            if (!authorization.equals(renewed)) { // the same token again: the login holds back after repeated 401s
+                answer = send(master, pathAndQuery, renewed);
+            }
         }
         return answer;
     }

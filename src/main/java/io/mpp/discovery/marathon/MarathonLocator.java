@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.Locator;
+import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
@@ -171,8 +172,10 @@ public final class MarathonLocator implements Locator, MeterBinder {
         String problem = switch (answer.status()) {
             case 200 -> null;
             case 404 -> "app " + appId + ": Marathon has no such app (404: " + HttpAnswers.message(answer.body()) + ")";
-            case 401, 403 -> "app " + appId + ": Marathon at " + answer.master() + " refused access (" + answer.status()
-                    + ": " + HttpAnswers.message(answer.body()) + "); the service account needs the permission"
+            case 401 -> "app " + appId + ": Marathon at " + answer.master() + " refused access (401: "
+                    + HttpAnswers.message(answer.body()) + "); " + unauthorized();
+            case 403 -> "app " + appId + ": Marathon at " + answer.master() + " refused access (403: "
+                    + HttpAnswers.message(answer.body()) + "); the service account needs the permission"
                     + " dcos:service:marathon:marathon:services:" + appId + " read";
             default -> "app " + appId + ": Marathon at " + answer.master() + " answered HTTP " + answer.status()
                     + " (" + HttpAnswers.message(answer.body()) + ")";
@@ -192,6 +195,19 @@ public final class MarathonLocator implements Locator, MeterBinder {
                     + " answered 200 without an 'app' object listing its 'tasks'");
         }
         return AppTasks.of(app, port, name);
+    }
+
+    /** Why a 401 can still come: mpp does not log in, or Marathon takes no token of the login mpp uses. */
+    private String unauthorized() {
+        if (client.auth() == MarathonAuth.NONE) {
+            return "mpp calls Marathon without login: give a DC/OS service account's principal secret in"
+                    + " MPP_MARATHON_PRINCIPAL_SECRET (or MPP_MARATHON_PRINCIPAL_SECRET_FILE, or"
+                    + " DCOS_SERVICE_ACCOUNT_CREDENTIAL)";
+        }
+        String account = client.auth() instanceof DcosAuthenticator login ? " of service account '" + login.uid() + "'"
+                : "";
+        return "it rejected the auth token" + account + " also after a fresh login; check that the login endpoint"
+                + " belongs to this cluster";
     }
 
     private static void report(AppState previous, AppState next, AppTasks.Result result) {

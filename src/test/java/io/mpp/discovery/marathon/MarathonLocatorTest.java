@@ -297,11 +297,46 @@ class MarathonLocatorTest {
         };
         assertThatThrownBy(locator(List.of("/a"), staleAuth, Duration.ofSeconds(2), marathon)::locate)
                 .hasMessageContaining("refused access (401: invalid token: ExpiredJwtException)");
+    }
 
-        // Without login, the error says which permission the account needs.
+    @Test
+    void a401SaysWhetherToGiveASecretOrThatTheFreshTokenWasRejectedAndA403NamesThePermission() throws Exception {
+        KeyPair keys = TestKeys.rsa(2048);
+        FakeDcos dcos = new FakeDcos("mpp", keys.getPublic(), clock, Duration.ofMinutes(20));
+        WireMockServer login = server(dcos.loginEndpoint());
+        login.stubFor(post(urlPathEqualTo("/login")).willReturn(aResponse().withTransformers("dcos-login")));
+        WireMockServer marathon = server();
+        marathon.stubFor(get(urlPathMatching("/v2/apps/.*")).willReturn(aResponse().withStatus(401)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"title\":\"Unauthorized\",\"description\":\"Authentication required\"}")));
+        String refused = "app /a: Marathon at " + marathon.baseUrl() + " refused access (401: Authentication required); ";
+
         assertThatThrownBy(locator(List.of("/a"), MarathonAuth.NONE, Duration.ofSeconds(2), marathon)::locate)
-                .hasMessageContaining("refused access (401: Authentication required)")
-                .hasMessageContaining("dcos:service:marathon:marathon:services:/a read");
+                .hasMessage(refused + "mpp calls Marathon without login: give a DC/OS service account's principal"
+                        + " secret in MPP_MARATHON_PRINCIPAL_SECRET (or MPP_MARATHON_PRINCIPAL_SECRET_FILE, or"
+                        + " DCOS_SERVICE_ACCOUNT_CREDENTIAL)");
+
+        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
+                login.baseUrl() + "/login"), "test", "");
+        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        MarathonLocator locator = locator(List.of("/a", "/b", "/c"), auth, Duration.ofSeconds(2), marathon);
+        for (int selection = 0; selection < 3; selection++) {
+            assertThatThrownBy(locator::locate).hasMessageStartingWith(refused + "it rejected the auth token of"
+                    + " service account 'mpp' also after a fresh login; check that the login endpoint belongs to"
+                    + " this cluster");
+        }
+        // The first login, and one after the first 401; the fresh token is rejected too, so no more for a while.
+        assertThat(dcos.logins()).isEqualTo(2);
+        clock.advance(DcosAuthenticator.RELOGIN_PAUSE);
+        assertThatThrownBy(locator::locate).isInstanceOf(DiscoveryException.class);
+        assertThat(dcos.logins()).isEqualTo(3);
+
+        marathon.stubFor(get(urlPathMatching("/v2/apps/.*")).willReturn(aResponse().withStatus(403)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"title\":\"Forbidden\",\"description\":\"not allowed\"}")));
+        assertThatThrownBy(locator(List.of("/a"), auth, Duration.ofSeconds(2), marathon)::locate)
+                .hasMessage("app /a: Marathon at " + marathon.baseUrl() + " refused access (403: not allowed); the"
+                        + " service account needs the permission dcos:service:marathon:marathon:services:/a read");
     }
 
     @Test

@@ -18,13 +18,19 @@ import org.slf4j.LoggerFactory;
  * Keeps a DC/OS auth token for Marathon calls ({@code Authorization: token=...}). It logs in when there is no
  * token, shortly before the token's own {@code exp}, and after Marathon rejected the token. Logins are
  * single-flight: callers that need a token while one login runs wait for it and share its token. A renewal that
- * fails while the token has not expired yet keeps the token in use, and is tried again after a pause.
+ * fails while the token has not expired yet keeps the token in use, and is tried again after a pause. A token that
+ * Marathon rejects right after the login that replaced a rejected one is kept for {@link #RELOGIN_PAUSE}.
  */
 public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
 
     private static final Logger LOG = LoggerFactory.getLogger(DcosAuthenticator.class);
     /** After a failed renewal: each Marathon call trying a login would wait for the login's timeout. */
     static final Duration RENEWAL_RETRY = Duration.ofSeconds(30);
+    /**
+     * How long a token from a login that a 401 prompted is kept though Marathon rejects it too: logging in again
+     * would only bring another such token, one login per Marathon call.
+     */
+    public static final Duration RELOGIN_PAUSE = Duration.ofMinutes(1);
 
     /**
      * What the login last did, for the health check and the status page.
@@ -44,6 +50,12 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
     private volatile AuthToken current;
     /** Set while renewing the current token fails: no login is tried before it. */
     private volatile Instant retryRenewalAt;
+    /** The next login replaces a token Marathon rejected; guarded by the lock, as are the two below. */
+    private boolean loginAfterRejection;
+    /** The current token comes from a login that a rejection prompted. */
+    private boolean currentAfterRejection;
+    /** A fresh token was rejected too, and said so, since the last login no rejection prompted. */
+    private boolean freshTokensRejected;
     private volatile State state = new State(null, null, null);
 
     public DcosAuthenticator(DcosLogin login, Clock clock) {
@@ -88,6 +100,9 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
                 return header(token);
             }
             retryRenewalAt = null;
+            currentAfterRejection = loginAfterRejection;
+            freshTokensRejected &= loginAfterRejection;
+            loginAfterRejection = false;
             succeeded.incrementAndGet();
             LOG.info("logged in to DC/OS as service account '{}'; the auth token expires at {}", login.uid(),
                     token.expires());
@@ -105,12 +120,26 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
         try {
             AuthToken token = current;
             // Only the token that was rejected is dropped: a newer one from a concurrent login stays.
-            if (token != null && header(token).equals(authorization)) {
-                LOG.info("Marathon rejected the auth token of '{}' (401); logging in again", login.uid());
-                current = null;
-                retryRenewalAt = null;
-                state = new State(null, "Marathon rejected the auth token (401)", state.lastLogin());
+            if (token == null || !header(token).equals(authorization)) {
+                return;
             }
+            Instant reloginAt = token.obtained().plus(RELOGIN_PAUSE);
+            if (currentAfterRejection && clock.instant().isBefore(reloginAt)) {
+                // Kept for the pause (no token would do better), but no longer shown as a token that works.
+                String problem = "Marathon rejected the auth token (401) also right after a new login; the next"
+                        + " login is at " + reloginAt + " at the earliest";
+                if (!freshTokensRejected) {
+                    LOG.warn("service account '{}': {}", login.uid(), problem);
+                    freshTokensRejected = true;
+                }
+                state = new State(null, problem, state.lastLogin());
+                return;
+            }
+            LOG.info("Marathon rejected the auth token of '{}' (401); logging in again", login.uid());
+            current = null;
+            retryRenewalAt = null;
+            loginAfterRejection = true;
+            state = new State(null, "Marathon rejected the auth token (401)", state.lastLogin());
         } finally {
             lock.unlock();
         }
