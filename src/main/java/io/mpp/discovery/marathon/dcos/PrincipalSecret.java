@@ -1,6 +1,8 @@
 package io.mpp.discovery.marathon.dcos;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mpp.util.MaskedUrl;
@@ -48,10 +50,15 @@ public record PrincipalSecret(String uid, PrivateKey privateKey, String password
         JsonNode root;
         try {
             root = JSON.readTree(trimmed);
+        } catch (StreamConstraintsException e) {
+            // A limit of the reader (nesting, a number's length): its message holds counts, never the text.
+            throw new IllegalArgumentException(source + " is not valid JSON: "
+                    + e.getOriginalMessage().replaceAll(", from `[^`]*`", ""));
         } catch (JsonProcessingException e) {
             // Jackson's own message may quote the text, which holds the key: report the position only.
-            throw new IllegalArgumentException(source + " is not valid JSON (error at line "
-                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            JsonLocation at = e.getLocation();
+            throw new IllegalArgumentException(source + " is not valid JSON (" + (at == null ? "error at an unknown"
+                    + " position" : "error at line " + at.getLineNr() + ", column " + at.getColumnNr()) + ")");
         }
         String uid = text(root, "uid", source);
         if (uid == null || uid.isBlank()) {

@@ -104,6 +104,13 @@ class PrincipalSecretTest {
         assertRejected(broken, "is not valid JSON (error at line 1");
         String truncated = TestKeys.secret("a", pem, LOGIN).substring(0, 300);
         assertRejected(truncated, "is not valid JSON");
+        // Past the reader's limits Jackson gives no position.
+        assertThatThrownBy(() -> PrincipalSecret.parse("{\"uid\":\"a\",\"x\":" + "[".repeat(1100)
+                + "]".repeat(1100) + "}", SOURCE, "")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(SOURCE + " is not valid JSON: Document nesting depth (1001) exceeds the maximum allowed"
+                        + " (1000)");
+        assertRejected("{\"uid\":\"a\",\"x\":" + "7".repeat(1100) + "}",
+                "is not valid JSON: Number value length (1100) exceeds the maximum allowed (1000)");
         assertRejected("/etc/mpp/secret.json", "MPP_MARATHON_PRINCIPAL_SECRET_FILE");
         assertRejected("  ", "is empty");
     }
