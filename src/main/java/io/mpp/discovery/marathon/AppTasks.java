@@ -116,7 +116,7 @@ public final class AppTasks {
             throw new IllegalArgumentException("it has " + (ports.isArray() ? ports.size() : 0)
                     + " host port(s), so there is no port at index " + index);
         }
-        return validPort(ports.get(index).asInt(0));
+        return portOf(ports.get(index));
     }
 
     private static String ipAddress(JsonNode task) {
@@ -135,15 +135,24 @@ public final class AppTasks {
                     + " port mapping(s), so there is no port at index " + index);
         }
         JsonNode mapping = portList.get(index);
-        return validPort(mapping.has("containerPort") ? mapping.path("containerPort").asInt(0)
-                : mapping.path("number").asInt(0));
+        return portOf(mapping.has("containerPort") ? mapping.path("containerPort") : mapping.path("number"));
     }
 
-    private static int validPort(int port) {
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("its port is " + port + ", not a usable port number");
+    private static int portOf(JsonNode port) {
+        if (port.isMissingNode() || port.isNull()) {
+            throw new IllegalArgumentException("its port is not given");
         }
-        return port;
+        boolean digits = port.isTextual() && port.asText().matches("[0-9]{1,9}");
+        if (!port.isIntegralNumber() && !digits) {
+            String shown = port.isTextual() ? "'" + port.asText() + "'" : port.toString();
+            throw new IllegalArgumentException("its port " + (shown.length() <= 40 ? shown : shown.substring(0, 40)
+                    + "...") + " is not a number");
+        }
+        long number = digits ? Long.parseLong(port.asText()) : port.canConvertToLong() ? port.longValue() : -1;
+        if (number <= 0 || number > 65535) {
+            throw new IllegalArgumentException("its port is " + port.asText() + ", not a usable port number");
+        }
+        return (int) number;
     }
 
     /** Port definitions or mappings; legacy IP-per-task apps list theirs under {@code ipAddress.discovery}. */

@@ -167,6 +167,24 @@ class AppTasksTest {
     }
 
     @Test
+    void aPortThatIsNoNumberIsReportedAsSuch() throws Exception {
+        JsonNode node = new ObjectMapper().readTree("""
+                {"id":"/prom","portDefinitions":[{"port":10000}],"tasks":[
+                  {"id":"prom.1","state":"TASK_RUNNING","host":"h","ports":["abc"]},
+                  {"id":"prom.2","state":"TASK_RUNNING","host":"h","ports":[70000]},
+                  {"id":"prom.3","state":"TASK_RUNNING","host":"h","ports":[{"port":1}]}]}""");
+        assertThat(AppTasks.of(node, FIRST, "m").skipped()).containsExactly(
+                "task prom.1 of app /prom (host networking) skipped: its port 'abc' is not a number",
+                "task prom.2 of app /prom (host networking) skipped: its port is 70000, not a usable port number",
+                "task prom.3 of app /prom (host networking) skipped: its port {\"port\":1} is not a number");
+        JsonNode container = new ObjectMapper().readTree("""
+                {"id":"/prom","networks":[{"mode":"container"}],"container":{"portMappings":[{"containerPort":"x"}]},
+                 "tasks":[{"id":"prom.1","state":"TASK_RUNNING","ipAddresses":[{"ipAddress":"9.0.0.1"}]}]}""");
+        assertThat(AppTasks.of(container, FIRST, "m").skipped()).singleElement().asString()
+                .endsWith("its port 'x' is not a number");
+    }
+
+    @Test
     void portSettingIsAnIndexOrAName() {
         assertThat(PortChoice.parse("").index()).isZero();
         assertThat(PortChoice.parse(" 3 ").index()).isEqualTo(3);

@@ -18,6 +18,7 @@ import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.LocatorHealthCheck;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.http.Fault;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
@@ -193,6 +194,25 @@ class MarathonLocatorTest {
     }
 
     @Test
+    void anAnswerTooLargeOrABrokenConnectionIsSaidPlainly() {
+        WireMockServer marathon = server();
+        marathon.stubFor(get(urlPathEqualTo("/v2/apps/huge")).willReturn(okJson("{\"app\":{\"id\":\"/huge\",\"pad\":\""
+                + "x".repeat(33 << 20) + "\",\"tasks\":[]}}")));
+        marathon.stubFor(get(urlPathEqualTo("/v2/apps/chunk")).willReturn(aResponse()
+                .withFault(Fault.MALFORMED_RESPONSE_CHUNK)));
+        marathon.stubFor(get(urlPathEqualTo("/v2/apps/reset")).willReturn(aResponse()
+                .withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        assertThatThrownBy(locator(List.of("/huge"), MarathonAuth.NONE, Duration.ofSeconds(10), marathon)::locate)
+                .hasMessage("no Marathon master answered GET /v2/apps/huge?embed=app.tasks: " + marathon.baseUrl()
+                        + ": the answer is larger than 32 MiB, the most mpp reads");
+        for (String app : List.of("/chunk", "/reset")) {
+            assertThatThrownBy(locator(List.of(app), MarathonAuth.NONE, Duration.ofSeconds(10), marathon)::locate)
+                    .hasMessage("no Marathon master answered GET /v2/apps" + app + "?embed=app.tasks: "
+                            + marathon.baseUrl() + ": EOFException: connection closed");
+        }
+    }
+
+    @Test
     void failsOverToTheNextMasterAndStaysThere() throws Exception {
         WireMockServer first = server();
         WireMockServer second = server();
@@ -309,7 +329,8 @@ class MarathonLocatorTest {
         marathon.stubFor(get(urlPathMatching("/v2/apps/.*")).willReturn(aResponse().withStatus(401)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"title\":\"Unauthorized\",\"description\":\"Authentication required\"}")));
-        String refused = "app /a: Marathon at " + marathon.baseUrl() + " refused access (401: Authentication required); ";
+        String refused = "app /a: Marathon at " + marathon.baseUrl()
+                + " refused access (401: Authentication required); ";
 
         assertThatThrownBy(locator(List.of("/a"), MarathonAuth.NONE, Duration.ofSeconds(2), marathon)::locate)
                 .hasMessage(refused + "mpp calls Marathon without login: give a DC/OS service account's principal"
@@ -318,7 +339,8 @@ class MarathonLocatorTest {
 
         PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
                 login.baseUrl() + "/login"), "test", "");
-        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock),
+                clock);
         MarathonLocator locator = locator(List.of("/a", "/b", "/c"), auth, Duration.ofSeconds(2), marathon);
         for (int selection = 0; selection < 3; selection++) {
             assertThatThrownBy(locator::locate).hasMessageStartingWith(refused + "it rejected the auth token of"
