@@ -77,7 +77,7 @@ final class Pods implements ObjectKind {
         // A container need not declare a port to listen on it, so a number is used as given.
         OptionalInt chosen = port.number() != 0 ? OptionalInt.of(port.number()) : port.pick(declared);
         if (chosen.isEmpty()) {
-            return Found.problem("pod " + name + ": skipped: no " + port.describe() + " among its container ports ("
+            return Found.problem("pod " + name + ": skipped: " + port.missing() + " among its container ports ("
                     + PortSpec.list(declared) + "); set MPP_KUBE_PORT");
         }
         try {

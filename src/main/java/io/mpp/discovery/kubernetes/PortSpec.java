@@ -77,9 +77,9 @@ record PortSpec(String name, int number) {
         return OptionalInt.empty();
     }
 
-    /** For messages: {@code port 'web'}, {@code port 9090}, {@code a TCP port}. */
-    String describe() {
-        return name != null ? "port '" + name + "'" : number != 0 ? "port " + number : "a TCP port";
+    /** For messages, when no declared port fits: {@code no port 'web'}, {@code no port 9090}, {@code no TCP port}. */
+    String missing() {
+        return name != null ? "no port '" + name + "'" : number != 0 ? "no port " + number : "no TCP port";
     }
 
     /** For messages: {@code web=9090/TCP, 9091/UDP}. */

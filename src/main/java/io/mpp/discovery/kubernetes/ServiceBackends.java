@@ -42,7 +42,7 @@ final class ServiceBackends {
         List<ServicePort> declared = Objects.requireNonNullElse(ports, List.of());
         OptionalInt chosen = port.pick(declared);
         if (chosen.isEmpty()) {
-            return Found.problem(what + ": skipped " + ready.size() + " ready address(es): no " + port.describe()
+            return Found.problem(what + ": skipped " + ready.size() + " ready address(es): " + port.missing()
                     + " among its ports (" + PortSpec.list(declared) + "); set MPP_KUBE_PORT");
         }
         List<Endpoint> endpoints = new ArrayList<>();

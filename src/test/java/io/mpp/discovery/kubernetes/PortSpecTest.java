@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mpp.cli.ValueChecks;
+import io.mpp.discovery.kubernetes.ApiObjects.ServicePort;
+import io.mpp.testing.FakeKubeApi;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,5 +62,29 @@ class PortSpecTest {
         assertThatThrownBy(() -> ValueChecks.KUBE_PORT.check(LONGEST + "d"))
                 .hasMessageContaining("up to 63")
                 .hasMessageContaining("a container port name in pod mode: up to 15");
+    }
+
+    /** A slice or pod without the port is skipped with a message that reads as a sentence, for each kind of spec. */
+    @Test
+    void aMissingPortIsNamedInPlainWords() throws Exception {
+        List<ServicePort> ports = List.of(new ServicePort("web", 9091, "TCP"), new ServicePort("dns", 53, "UDP"));
+        List<ServicePort> udpOnly = List.of(new ServicePort("dns", 53, "UDP"));
+        List<ServiceBackends.Ready> ready = List.of(new ServiceBackends.Ready("10.1.0.6", null));
+        assertThat(new ServiceBackends(PortSpec.FIRST_TCP, "http", "k").read("EndpointSlice prom-b", ready, udpOnly)
+                .problems()).containsExactly("EndpointSlice prom-b: skipped 1 ready address(es): no TCP port among"
+                + " its ports (dns=53/UDP); set MPP_KUBE_PORT");
+        assertThat(new ServiceBackends(PortSpec.parse("9090"), "http", "k").read("EndpointSlice prom-a", ready, ports)
+                .problems()).containsExactly("EndpointSlice prom-a: skipped 1 ready address(es): no port 9090 among"
+                + " its ports (web=9091/TCP, dns=53/UDP); set MPP_KUBE_PORT");
+        assertThat(new ServiceBackends(PortSpec.parse("metrics"), "http", "k").read("Endpoints prom subset 1", ready,
+                ports).problems()).containsExactly("Endpoints prom subset 1: skipped 1 ready address(es): no port"
+                + " 'metrics' among its ports (web=9091/TCP, dns=53/UDP); set MPP_KUBE_PORT");
+
+        var pod = ApiServer.MAPPER.readTree(FakeKubeApi.pod("prom-0", "1", "Running", true, "10.4.0.3", false,
+                FakeKubeApi.containerPort("dns", 53, "UDP")));
+        assertThat(new Pods("ns", "app=p", PortSpec.FIRST_TCP, "http", "k").read(pod).problems()).containsExactly(
+                "pod prom-0: skipped: no TCP port among its container ports (dns=53/UDP); set MPP_KUBE_PORT");
+        assertThat(new Pods("ns", "app=p", PortSpec.parse("web"), "http", "k").read(pod).problems()).containsExactly(
+                "pod prom-0: skipped: no port 'web' among its container ports (dns=53/UDP); set MPP_KUBE_PORT");
     }
 }
