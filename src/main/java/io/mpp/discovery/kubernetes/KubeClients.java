@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,14 +65,20 @@ final class KubeClients {
     }
 
     private static ApiClient fromFile(Path path, Duration tokenRefresh) {
-        String problem;
+        KubeConfig config;
+        String server;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            KubeConfig config = KubeConfig.loadKubeConfig(reader);
+            config = KubeConfig.loadKubeConfig(reader);
             config.setFile(path.toAbsolutePath().toFile()); // relative certificate paths are relative to the file
-            if (config.getServer() == null || config.getServer().isBlank()) {
-                throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
-                        + config.getCurrentContext() + "') names no cluster with a server URL");
-            }
+            server = config.getServer();
+        } catch (IOException | RuntimeException e) {
+            throw unusable(path, e);
+        }
+        if (server == null || server.isBlank()) {
+            throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
+                    + config.getCurrentContext() + "') names no cluster with a server URL");
+        }
+        try {
             // Without a refresh period the client fetches a token once (an exec plugin runs once) and sends it
             // for ever, long after it expired.
             ClientBuilder builder = ClientBuilder.kubeconfig(config, tokenRefresh);
@@ -85,17 +90,15 @@ final class KubeClients {
                 client.setHttpClient(http.build());
             }
             return client;
-        } catch (NoSuchFileException e) {
-            problem = "no such file";
-        } catch (IOException e) {
-            problem = e.getClass().getSimpleName() + ": " + e.getMessage();
-        } catch (IllegalArgumentException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            // The client's YAML and credential code throws unchecked exceptions for malformed files.
-            problem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            // The client's credential code throws unchecked exceptions for malformed certificates and keys.
+            throw unusable(path, e);
         }
-        throw new IllegalArgumentException("MPP_KUBECONFIG " + path + " cannot be used: " + problem);
+    }
+
+    private static IllegalArgumentException unusable(Path path, Exception e) {
+        return new IllegalArgumentException("MPP_KUBECONFIG " + path + " cannot be used: "
+                + KubeconfigFailure.describe(path, e));
     }
 
     private ApiClient inCluster() {

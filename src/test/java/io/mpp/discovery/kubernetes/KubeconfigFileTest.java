@@ -1,0 +1,92 @@
+package io.mpp.discovery.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A kubeconfig that cannot be used stops mpp at start with a message that says where the mistake is, but never
+ * quotes the file: it holds tokens and keys, and the message goes to the log and the terminal.
+ */
+class KubeconfigFileTest {
+
+    static final String TOKEN = "s3cr3t-TOKEN-value";
+    static final String KEY_DATA = Base64.getEncoder().encodeToString(
+            "-----BEGIN PRIVATE KEY-----\nnot-a-key-but-s3cr3t\n-----END PRIVATE KEY-----\n".getBytes());
+    static final String CERT_DATA = Base64.getEncoder().encodeToString(
+            "-----BEGIN CERTIFICATE-----\nMIIBnot-a-cert\n-----END CERTIFICATE-----\n".getBytes());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anUnterminatedQuotedTokenIsPlacedButNotQuoted() throws Exception {
+        Path file = write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
+                users:
+                - name: u
+                  user:
+                    token: "%s
+                """.formatted(TOKEN));
+        assertThatThrownBy(() -> build(file))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 8, column 1:"
+                        + " found unexpected end of stream (while scanning a quoted scalar at line 7, column 12)")
+                .hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void aMisindentedLineBesideAKeyIsPlacedButNotQuoted() throws Exception {
+        Path file = write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
+                users:
+                - name: u
+                  user:
+                    token: %s
+                   client-key-data: %s
+                """.formatted(TOKEN, KEY_DATA));
+        assertThatThrownBy(() -> build(file))
+                .hasMessageStartingWith("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 8")
+                .hasMessageNotContaining(TOKEN)
+                .hasMessageNotContaining(KEY_DATA.substring(0, 20));
+    }
+
+    @Test
+    void aCertificateThatCannotBeReadIsNotQuoted() throws Exception {
+        Path file = write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
+                users: [{name: u, user: {client-certificate-data: %s, client-key-data: %s}}]
+                contexts: [{name: f, context: {cluster: f, user: u}}]
+                current-context: f
+                """.formatted(CERT_DATA, KEY_DATA));
+        assertThatThrownBy(() -> build(file))
+                .hasMessage("MPP_KUBECONFIG " + file + " cannot be used: a certificate or key in it cannot be read"
+                        + " (RuntimeException: CertificateException: IOException); check it with kubectl --kubeconfig "
+                        + file + " config view")
+                // The certificate parser's own message quotes the end of what it read.
+                .hasMessageNotContaining("a-cert");
+    }
+
+    private Path write(String text) throws Exception {
+        Path file = dir.resolve("kubeconfig");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static void build(Path file) {
+        Duration second = Duration.ofSeconds(1);
+        new KubeClients(file.toString(), Map.of()).build(second, second, second);
+    }
+}
