@@ -16,10 +16,12 @@ import static io.mpp.testing.FakeKubeApi.subset;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.codahale.metrics.health.HealthCheck;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
+import io.mpp.discovery.LocatorHealthCheck;
 import io.mpp.testing.FakeKubeApi;
 import io.mpp.testing.FreePorts;
 import java.nio.file.Files;
@@ -117,6 +119,55 @@ class KubernetesLocatorTest {
                         sliceEndpoint("10.1.0.7", false, "prom-c"), sliceEndpoint("10.1.0.8", true, "prom-d")))));
         assertThat(urls(service("prom", "web").locate())).containsExactly(
                 "http://10.1.0.5:9090", "http://10.1.0.6:9090", "http://[fd00:10:1::7]:9090", "http://10.1.0.8:9090");
+    }
+
+    /** Slices whose ports are web=9091/TCP and dns=53/UDP: MPP_KUBE_PORT=9090 fits neither. */
+    void slicesWithoutPort9090() {
+        api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "5",
+                slice("prom-a", "prom", "4", List.of(port("web", 9091, "TCP")), sliceEndpoint("10.1.0.5", true)),
+                slice("prom-b", "prom", "4", List.of(port("dns", 53, "UDP")), sliceEndpoint("10.1.0.6", true)))));
+    }
+
+    @Test
+    void everyAddressSkippedIsAProblemThatFailsTheHealthCheck() throws Exception {
+        slicesWithoutPort9090();
+        KubernetesLocator locator = service("prom", "9090");
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        assertThat(composite.locate()).isEmpty();
+        assertThat(locator.problem()).isEqualTo("2 problems, first: EndpointSlice prom-a: skipped 1 ready"
+                + " address(es): no port 9090 among its ports (web=9091/TCP); set MPP_KUBE_PORT, and no endpoint"
+                + " found");
+        assertThat(locator.warning()).isNull();
+
+        HealthCheck.Result health = new LocatorHealthCheck(composite, locator.name()).execute();
+        assertThat(health.isHealthy()).isFalse();
+        assertThat(health.getMessage()).isEqualTo(locator.problem());
+        assertThat(composite.states().get(0).errors()).isEqualTo(1); // mpp_locator_errors_total
+    }
+
+    @Test
+    void addressesSkippedBesideWorkingOnesAreAWarningThatKeepsItHealthy() throws Exception {
+        slicesWithoutPort9090();
+        KubernetesLocator locator = service("prom", ""); // the first TCP port: prom-a has one, prom-b none
+        CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
+        assertThat(urls(composite.locate())).containsExactly("http://10.1.0.5:9091");
+        String skipped = "EndpointSlice prom-b: skipped 1 ready address(es): no TCP port among its ports"
+                + " (dns=53/UDP); set MPP_KUBE_PORT";
+        assertThat(locator.warning()).isEqualTo(skipped);
+        assertThat(locator.problem()).isNull();
+
+        HealthCheck.Result health = new LocatorHealthCheck(composite, locator.name()).execute();
+        assertThat(health.isHealthy()).isTrue();
+        assertThat(health.getMessage()).startsWith("found 1 endpoint(s) at ").endsWith("; " + skipped);
+        assertThat(composite.states().get(0).warning()).isEqualTo(skipped); // what /mpp/status shows
+        assertThat(composite.states().get(0).errors()).isZero();
+
+        // Once the slice has the port, nothing is skipped any more.
+        api.slices(NS, "prom", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "6",
+                slice("prom-a", "prom", "4", List.of(port("web", 9091, "TCP")), sliceEndpoint("10.1.0.5", true)))));
+        composite.locate();
+        assertThat(locator.warning()).isNull();
+        assertThat(composite.states().get(0).warning()).isNull();
     }
 
     @Test
