@@ -209,6 +209,13 @@ final class ApiServer {
     }
 
     private ApiCallException unreachable(IOException e, String what, Duration limit) {
+        // The client's call timeout, which runs while the plugin does, may have wrapped the plugin's failure.
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ExecPluginException plugin) {
+                return new ApiCallException("cannot get a token for the Kubernetes API server at " + baseUrl()
+                        + " to " + what + ": " + plugin.getMessage(), e);
+            }
+        }
         if (e instanceof InterruptedIOException) {
             return new ApiCallException("no answer from the Kubernetes API server at " + baseUrl() + " within "
                     + GoDuration.format(limit) + " to " + what, e);

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
@@ -26,23 +27,28 @@ final class KubeClients {
 
     /**
      * How long a token from a kubeconfig (exec plugin, token file, auth provider) is used before it is fetched
-     * again. The client ignores the expiry an exec plugin states, so this must be shorter than the shortest token
-     * lifetime in use (EKS: 15 minutes); a 401 also fetches a new one at once (see {@link RenewOnRefusal}).
+     * again: an exec plugin's sooner when it says its token expires sooner. A 401 also fetches a new one at once
+     * (see {@link RenewOnRefusal} and {@link ExecPluginAuthentication}).
      */
     static final Duration TOKEN_REFRESH = Duration.ofMinutes(1);
 
     private final String kubeconfig;
     private final Map<String, String> env;
+    private final Duration timeout;
     private final Duration tokenRefresh;
+    /** The exec plugin's token, shared by every client built here; null until needed. */
+    private ExecPluginAuthentication execAuthentication;
 
-    KubeClients(String kubeconfig, Map<String, String> env) {
-        this(kubeconfig, env, TOKEN_REFRESH);
+    /** @param timeout {@code MPP_KUBE_TIMEOUT}, which bounds a run of a kubeconfig's exec plugin too */
+    KubeClients(String kubeconfig, Map<String, String> env, Duration timeout) {
+        this(kubeconfig, env, timeout, TOKEN_REFRESH);
     }
 
     /** @param tokenRefresh whole seconds, at least one (the client counts in seconds; zero would mean always) */
-    KubeClients(String kubeconfig, Map<String, String> env, Duration tokenRefresh) {
+    KubeClients(String kubeconfig, Map<String, String> env, Duration timeout, Duration tokenRefresh) {
         this.kubeconfig = kubeconfig;
         this.env = env;
+        this.timeout = timeout;
         this.tokenRefresh = tokenRefresh;
     }
 
@@ -53,7 +59,7 @@ final class KubeClients {
      * @throws IllegalArgumentException naming the setting and what is wrong with it
      */
     ApiClient build(Duration connect, Duration read, Duration wholeCall) {
-        ApiClient client = kubeconfig.isEmpty() ? inCluster() : fromFile(Path.of(kubeconfig), tokenRefresh);
+        ApiClient client = kubeconfig.isEmpty() ? inCluster() : fromFile(Path.of(kubeconfig));
         // newBuilder keeps the interceptors, the credentials' among them.
         client.setHttpClient(client.getHttpClient().newBuilder()
                 .connectTimeout(connect)
@@ -64,13 +70,16 @@ final class KubeClients {
         return client;
     }
 
-    private static ApiClient fromFile(Path path, Duration tokenRefresh) {
+    private ApiClient fromFile(Path path) {
         KubeConfig config;
         String server;
+        Object exec;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             config = KubeConfig.loadKubeConfig(reader);
             config.setFile(path.toAbsolutePath().toFile()); // relative certificate paths are relative to the file
             server = config.getServer();
+            // Taken from the client, which would run the plugin without any bound, at start and at every refresh.
+            exec = takeExec(config);
         } catch (IOException | RuntimeException e) {
             throw unusable(path, e);
         }
@@ -78,10 +87,22 @@ final class KubeClients {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
                     + config.getCurrentContext() + "') names no cluster with a server URL");
         }
+        ExecPlugin plugin;
         try {
-            // Without a refresh period the client fetches a token once (an exec plugin runs once) and sends it
-            // for ever, long after it expired.
+            plugin = exec == null ? null : ExecPlugin.of(exec, path, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("MPP_KUBECONFIG " + path + " cannot be used: " + e.getMessage(), e);
+        }
+        try {
+            // Without a refresh period the client fetches a token once and sends it for ever, long after it expired.
             ClientBuilder builder = ClientBuilder.kubeconfig(config, tokenRefresh);
+            if (plugin != null) {
+                if (execAuthentication == null) {
+                    execAuthentication = new ExecPluginAuthentication(builder.getAuthentication(), plugin,
+                            tokenRefresh);
+                }
+                builder.setAuthentication(execAuthentication);
+            }
             ApiClient client = builder.build();
             if (builder.getAuthentication() instanceof KubeconfigAuthentication auth
                     && auth.getDelegateAuthentication() instanceof RefreshAuthentication refreshing) {
@@ -94,6 +115,25 @@ final class KubeClients {
             // The client's credential code throws unchecked exceptions for malformed certificates and keys.
             throw unusable(path, e);
         }
+    }
+
+    /** Removes the current user's {@code exec} entry from the configuration and returns it; null when it has none. */
+    private static Object takeExec(KubeConfig config) {
+        Map<?, ?> context = named(config.getContexts(), config.getCurrentContext(), "context");
+        Map<?, ?> user = context != null && context.get("user") instanceof String name
+                ? named(config.getUsers(), name, "user") : null;
+        // The configuration's current user is this very map, so the client no longer sees the plugin.
+        return user == null ? null : user.remove("exec");
+    }
+
+    /** The {@code key} entry of the item with that name in a list of the kubeconfig (as the client looks it up). */
+    private static Map<?, ?> named(List<Object> items, String name, String key) {
+        for (Object item : items == null || name == null ? List.of() : items) {
+            if (item instanceof Map<?, ?> map && name.equals(map.get("name"))) {
+                return map.get(key) instanceof Map<?, ?> entry ? entry : null;
+            }
+        }
+        return null;
     }
 
     private static IllegalArgumentException unusable(Path path, Exception e) {

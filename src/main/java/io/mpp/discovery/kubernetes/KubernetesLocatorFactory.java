@@ -175,7 +175,7 @@ public class KubernetesLocatorFactory implements LocatorFactory {
     Parts parts(Runnable reselect) {
         // The port was read before the mode was known; a setting's mistake comes before any kubeconfig's.
         PortSpec containerPort = serviceName.isEmpty() ? containerPort() : null;
-        KubeClients clients = new KubeClients(kubeconfig, System.getenv());
+        KubeClients clients = new KubeClients(kubeconfig, System.getenv(), timeout);
         ApiClient calls = clients.build(timeout, timeout, timeout);
         // A watch waits up to watchTimeout for the server to end it; a little more covers the way there and back.
         ApiClient watches = clients.build(timeout, watchTimeout.plus(timeout),

@@ -10,9 +10,11 @@ import static io.mpp.testing.FakeKubeApi.ok;
 import static io.mpp.testing.FakeKubeApi.pod;
 import static io.mpp.testing.FakeKubeApi.status;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kubernetes.client.openapi.ApiClient;
+import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.testing.Await;
 import io.mpp.testing.FakeKubeApi;
@@ -23,6 +25,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -82,8 +89,9 @@ class KubeClientsTest {
 
     @Test
     void anOldTokenIsReplacedAfterTheRefreshPeriodWithoutWaitingForA401() throws Exception {
-        ApiClient client = new KubeClients(kubeconfig.toString(), Map.of(), Duration.ofSeconds(1))
-                .build(Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5));
+        Duration timeout = Duration.ofSeconds(5);
+        ApiClient client = new KubeClients(kubeconfig.toString(), Map.of(), timeout, Duration.ofSeconds(1))
+                .build(timeout, timeout, timeout);
         ApiServer server = new ApiServer(client, client, NS, Duration.ofSeconds(5));
         String name = "kubernetes:pods/" + NS + "/" + SELECTOR;
         KubernetesLocator locator = new KubernetesLocator(name,
@@ -99,13 +107,142 @@ class KubeClientsTest {
         assertThat(lastToken()).isNotEqualTo(first);
     }
 
+    @Test
+    void aPluginThatHangsAtTheFirstCallIsKilledAfterTheTimeoutAndNamed() throws Exception {
+        Path pidFile = dir.resolve("hang.pid");
+        Path hanging = plugin("hang.sh", """
+                #!/bin/sh
+                echo $$ > '%s'
+                exec sleep 600
+                """.formatted(pidFile));
+        // Built and called off the test thread: were the plugin unbounded, either would hang for its 600 s.
+        Future<Throwable> attempt = background(() -> {
+            try {
+                locator(kubeconfigFor(hanging)).locate();
+                return null;
+            } catch (DiscoveryException e) {
+                return e;
+            }
+        });
+        assertThat(attempt.get(60, TimeUnit.SECONDS)).isInstanceOf(DiscoveryException.class)
+                .hasMessage("cannot get a token for the Kubernetes API server at " + api.url() + " to list pods"
+                        + " matching '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR) in namespace '" + NS + "': the"
+                        + " exec plugin " + hanging + " did not answer within 2s");
+        awaitGone(pidFile);
+    }
+
+    @Test
+    void aPluginThatHangsWhenItsTokenIsRenewedIsKilledAfterTheTimeout() throws Exception {
+        Path hangFlag = dir.resolve("hang");
+        Path pidFile = dir.resolve("hang.pid");
+        Path plugin = plugin("renew.sh", """
+                #!/bin/sh
+                if [ -f '%s' ]; then echo $$ > '%s'; exec sleep 600; fi
+                printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",'
+                printf '"status":{"token":"exec-token-1"}}\\n'
+                """.formatted(hangFlag, pidFile));
+        KubernetesLocator locator = locator(kubeconfigFor(plugin));
+        assertThat(urls(locator.locate())).containsExactly("http://10.8.0.1:9090");
+
+        // The API server now refuses the token, so the next call runs the plugin again, and this time it hangs.
+        Files.writeString(hangFlag, "");
+        acceptTokens("Bearer exec-token-1", 1, json(401, status(401, "Unauthorized", "Unauthorized")));
+        Future<Throwable> attempt = background(() -> {
+            try {
+                locator.locate();
+                return null;
+            } catch (DiscoveryException e) {
+                return e;
+            }
+        });
+        assertThat(attempt.get(60, TimeUnit.SECONDS)).isInstanceOf(DiscoveryException.class)
+                .hasMessageEndingWith(": the exec plugin " + plugin + " did not answer within 2s");
+        awaitGone(pidFile);
+    }
+
+    @Test
+    void stoppingMppKillsAPluginStillRunning() throws Exception {
+        Path pidFile = dir.resolve("hang.pid");
+        Path hanging = plugin("hang.sh", """
+                #!/bin/sh
+                echo $$ > '%s'
+                exec sleep 600
+                """.formatted(pidFile));
+        KubernetesLocatorFactory f = factory(kubeconfigFor(hanging));
+        f.setWatch(true);
+        f.setTimeout(Duration.ofMinutes(5)); // far longer than this test waits: only the stop can end the plugin
+        KubernetesLocatorFactory.Parts parts = background(() -> f.parts(() -> { })).get(60, TimeUnit.SECONDS);
+        parts.watch().start(); // its first list runs the plugin
+        Await.until(Duration.ofSeconds(30), "the plugin to run", () -> Files.exists(pidFile));
+        parts.watch().stop();
+        awaitGone(pidFile);
+        assertThat(parts.watch().alive()).isFalse();
+    }
+
+    @Test
+    void aPluginThatFailsIsNamedWithItsExitCodeButNotWithWhatItPrinted() throws Exception {
+        Path execInfo = dir.resolve("exec-info");
+        Path failing = plugin("fail.sh", """
+                #!/bin/sh
+                printf '%%s' "$KUBERNETES_EXEC_INFO" > '%s'
+                printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",'
+                printf '"status":{"token":"exec-token-never-shown"}}\\n'
+                exit 3
+                """.formatted(execInfo));
+        assertThatThrownBy(() -> locator(kubeconfigFor(failing)).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageEndingWith(": the exec plugin " + failing + " failed with exit code 3 (its error output"
+                        + " goes to mpp's standard error)")
+                .hasMessageNotContaining("exec-token-never-shown");
+        // What client-go tells a plugin: the protocol version, and that no one can answer its questions.
+        assertThat(Files.readString(execInfo)).isEqualTo("{\"apiVersion\":\"client.authentication.k8s.io/v1\","
+                + "\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
+    }
+
+    private KubernetesLocator locator(Path kubeconfig) {
+        return factory(kubeconfig).parts(() -> { }).locator();
+    }
+
+    /** Pod mode through the kubeconfig, without a watch, with a timeout of 2 s. */
+    private KubernetesLocatorFactory factory(Path kubeconfig) {
+        KubernetesLocatorFactory f = new KubernetesLocatorFactory();
+        f.setKubeconfig(kubeconfig.toString());
+        f.setNamespace(NS);
+        f.setPodLabelSelector(SELECTOR);
+        f.setWatch(false);
+        f.setTimeout(Duration.ofSeconds(2));
+        return f;
+    }
+
+    private static <T> Future<T> background(Callable<T> task) {
+        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+            Thread thread = new Thread(r, "test-exec-plugin");
+            thread.setDaemon(true); // a hanging call must not keep the test JVM alive
+            return thread;
+        });
+        try {
+            return executor.submit(task);
+        } finally {
+            executor.shutdown();
+        }
+    }
+
+    /** Waits until the process whose pid the plugin wrote is gone. */
+    private void awaitGone(Path pidFile) {
+        Await.until(Duration.ofSeconds(10), "the plugin's process to be killed", () ->
+                ProcessHandle.of(pid(pidFile)).map(ProcessHandle::isAlive).orElse(false) == Boolean.FALSE);
+    }
+
+    private static long pid(Path pidFile) throws IOException {
+        return Long.parseLong(Files.readString(pidFile).strip());
+    }
+
     /**
      * A kubeconfig whose user is an exec plugin: a shell script printing an ExecCredential with a new token each run
      * ({@code exec-token-<run>}), which it says expires in 2 seconds. The script counts its runs in a file.
      */
     private Path execKubeconfig() throws IOException {
-        Path plugin = dir.resolve("get-token.sh");
-        Files.writeString(plugin, """
+        return kubeconfigFor(plugin("get-token.sh", """
                 #!/bin/sh
                 count='%s'
                 n=$(( $(cat "$count" 2>/dev/null || echo 0) + 1 ))
@@ -114,9 +251,19 @@ class KubeClientsTest {
                     || date -u -v+2S +%%Y-%%m-%%dT%%H:%%M:%%SZ)
                 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",'
                 printf '"status":{"token":"exec-token-%%s","expirationTimestamp":"%%s"}}\\n' "$n" "$expiry"
-                """.formatted(dir.resolve("runs")));
+                """.formatted(dir.resolve("runs"))));
+    }
+
+    /** An executable shell script in the test's directory. */
+    private Path plugin(String name, String script) throws IOException {
+        Path plugin = dir.resolve(name);
+        Files.writeString(plugin, script);
         Files.setPosixFilePermissions(plugin, PosixFilePermissions.fromString("rwx------"));
-        Path file = dir.resolve("exec-kubeconfig");
+        return plugin;
+    }
+
+    private Path kubeconfigFor(Path plugin) throws IOException {
+        Path file = dir.resolve("exec-kubeconfig-" + plugin.getFileName());
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
@@ -139,6 +286,14 @@ class KubeClientsTest {
                 current-context: fake
                 """.formatted(api.url(), plugin));
         return file;
+    }
+
+    @AfterEach
+    void killLeftPlugins() throws IOException {
+        Path pidFile = dir.resolve("hang.pid");
+        if (Files.exists(pidFile)) {
+            ProcessHandle.of(pid(pidFile)).ifPresent(ProcessHandle::destroyForcibly); // when a fix is missing
+        }
     }
 
     private void acceptTokens(String authorization, int priority, ResponseDefinitionBuilder answer) {

@@ -87,6 +87,6 @@ class KubeconfigFileTest {
 
     private static void build(Path file) {
         Duration second = Duration.ofSeconds(1);
-        new KubeClients(file.toString(), Map.of()).build(second, second, second);
+        new KubeClients(file.toString(), Map.of(), second).build(second, second, second);
     }
 }

@@ -376,8 +376,8 @@ class KubernetesLocatorTest {
         f.setKubeconfig(dir.resolve("nope").toString());
         assertThatThrownBy(() -> f.parts(() -> { })).hasMessageContaining("MPP_KUBECONFIG " + dir.resolve("nope"))
                 .hasMessageContaining("no such file");
-        assertThatThrownBy(() -> new KubeClients("", Map.of()).build(java.time.Duration.ofSeconds(1),
-                java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1)))
+        java.time.Duration second = java.time.Duration.ofSeconds(1);
+        assertThatThrownBy(() -> new KubeClients("", Map.of(), second).build(second, second, second))
                 .hasMessageContaining("KUBERNETES_SERVICE_HOST")
                 .hasMessageContaining("set MPP_KUBECONFIG");
     }
