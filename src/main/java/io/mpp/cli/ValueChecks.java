@@ -204,8 +204,11 @@ public final class ValueChecks {
                         "the value is not a JSON object (its text is not shown: it is a secret)");
             }
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("the value is not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + " (its text is not shown: it is a secret)");
+            // Past the reader's limits (nesting, number length) Jackson knows no location.
+            String where = e.getLocation() == null ? " (too deeply nested, or a number too long)"
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new IllegalArgumentException("the value is not valid JSON" + where
+                    + " (its text is not shown: it is a secret)");
         }
         return text;
     };

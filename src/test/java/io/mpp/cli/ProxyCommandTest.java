@@ -197,6 +197,8 @@ class ProxyCommandTest {
                         "--marathon-principal-secret: the value is not valid JSON at line 1"),
                 Arguments.of(List.of("--marathon-principal-secret", "[\"TOPSECRET\"]"),
                         "--marathon-principal-secret: the value is not a JSON object"),
+                Arguments.of(List.of("--marathon-principal-secret", "{\"TOPSECRET\":" + "[".repeat(1100)),
+                        "--marathon-principal-secret: the value is not valid JSON (too deeply nested"),
                 // Flags derived from config.yml's variables are checked too.
                 Arguments.of(List.of("--max-retries", "abc"), "--max-retries: 'abc' is not a number of retries"
                         + " (0 to 10)"),
