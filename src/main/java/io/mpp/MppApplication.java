@@ -108,6 +108,7 @@ public class MppApplication extends Application<MppConfiguration> {
         probeClient.setConnectTimeout(selection.getProbeTimeout().toMillis());
         environment.lifecycle().manage(probeClient);
         CompositeLocator discovery = new CompositeLocator(locators, Clock.systemUTC());
+        environment.lifecycle().manage(discovery); // stops after the selector: ends the calls it left running
         Selector selector = new Selector(discovery,
                 new PrometheusProbe(probeClient, selection.getProbeTimeout()), selection.strategy(),
                 selection.getInterval(), selection.getProbeTimeout().plusSeconds(1),

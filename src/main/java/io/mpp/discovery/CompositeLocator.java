@@ -1,14 +1,17 @@
 package io.mpp.discovery;
 
+import io.dropwizard.lifecycle.Managed;
 import io.mpp.util.GoDuration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * and its error is kept for the status page, health checks and metrics. Only the selector thread calls
  * {@link #locate()}; each locator is called by one thread at a time.
  */
-public final class CompositeLocator {
+public final class CompositeLocator implements Managed {
 
     /**
      * How long a selection waits for discovery. Each locator bounds its own calls well below this; the deadline is
@@ -91,17 +94,24 @@ public final class CompositeLocator {
     }
 
     public List<Endpoint> locate() {
+        Set<String> startedNow = new HashSet<>();
         for (Locator locator : locators) {
-            running.computeIfAbsent(locator.name(), name -> CompletableFuture.supplyAsync(() -> call(locator), calls));
+            running.computeIfAbsent(locator.name(), name -> {
+                startedNow.add(name);
+                return CompletableFuture.supplyAsync(() -> call(locator), calls);
+            });
         }
         long until = System.nanoTime() + deadline.toNanos();
         Map<String, Endpoint> all = new LinkedHashMap<>();
         for (Locator locator : locators) {
             LocatorState previous = states.get(locator.name());
+            CompletableFuture<Answer> call = running.get(locator.name());
             LocatorState next;
             try {
-                Answer answer = running.get(locator.name())
-                        .get(Math.max(0, until - System.nanoTime()), TimeUnit.NANOSECONDS);
+                // A call a selection before this one gave up on is not waited for again: it would hold up every
+                // selection (the prompt ones after a failure too) by the whole deadline.
+                long wait = startedNow.contains(locator.name()) ? Math.max(0, until - System.nanoTime()) : 0;
+                Answer answer = call.get(wait, TimeUnit.NANOSECONDS);
                 running.remove(locator.name());
                 next = answered(locator.name(), previous, answer);
             } catch (TimeoutException e) {
@@ -111,8 +121,9 @@ public final class CompositeLocator {
                 running.remove(locator.name());
                 next = failed(locator.name(), previous, e.getCause());
             } catch (InterruptedException e) {
+                // mpp stops: nothing to report, and what the others found last stays as it was.
                 Thread.currentThread().interrupt();
-                next = failed(locator.name(), previous, "interrupted while waiting for discovery");
+                return new ArrayList<>(all.values());
             }
             states.put(locator.name(), next);
             for (Endpoint endpoint : next.endpoints()) {
@@ -160,6 +171,12 @@ public final class CompositeLocator {
         }
         return new LocatorState(name, previous.endpoints(), previous.lastSuccess(), clock.instant(), why,
                 previous.warning(), previous.errors() + 1);
+    }
+
+    /** Interrupts the calls still running (a credential plugin that hangs is killed then), and takes no more. */
+    @Override
+    public void stop() {
+        calls.shutdownNow();
     }
 
     /** The state of every locator after the last {@link #locate()}; safe to read from any thread. */

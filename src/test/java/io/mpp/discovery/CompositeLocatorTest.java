@@ -56,16 +56,22 @@ class CompositeLocatorTest {
     @Test
     void aStuckLocatorKeepsItsLastListAndIsNotCalledAgainUntilItAnswers() {
         StuckOnSecondCall stuck = new StuckOnSecondCall();
-        CompositeLocator composite = new CompositeLocator(List.of(fixed(), stuck), Clock.systemUTC(),
-                Duration.ofMillis(300));
+        Duration deadline = Duration.ofSeconds(5);
+        CompositeLocator composite = new CompositeLocator(List.of(fixed(), stuck), Clock.systemUTC(), deadline);
         assertThat(composite.locate()).containsExactly(A, B);
 
         try {
             for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
                 assertThat(composite.locate()).as("the last good list of the stuck one").containsExactly(A, B);
+                if (i > 0) {
+                    // Waiting for it again would take the whole deadline, every time.
+                    assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a call given up on is not waited"
+                            + " for again").isLessThan(deadline);
+                }
                 CompositeLocator.LocatorState state = composite.state("stuck");
                 assertThat(state.healthy()).isFalse();
-                assertThat(state.lastError()).startsWith("no answer within 300ms; discovery is still running");
+                assertThat(state.lastError()).startsWith("no answer within 5s; discovery is still running");
                 assertThat(state.errors()).isEqualTo(i + 1);
                 assertThat(composite.state("fixed").healthy()).isTrue();
             }
@@ -77,6 +83,32 @@ class CompositeLocatorTest {
                 () -> !composite.locate().isEmpty() && composite.state("stuck").healthy());
         assertThat(composite.locate()).containsExactly(A, B);
         assertThat(stuck.calls.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void stoppingInterruptsACallStillRunning() {
+        CountDownLatch interrupted = new CountDownLatch(1);
+        Locator hanging = new Locator() {
+            @Override
+            public String name() {
+                return "hanging";
+            }
+
+            @Override
+            public List<Endpoint> locate() {
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    interrupted.countDown(); // where an exec plugin's process is killed
+                }
+                return List.of();
+            }
+        };
+        CompositeLocator composite = new CompositeLocator(List.of(fixed(), hanging), Clock.systemUTC(),
+                Duration.ofMillis(100));
+        assertThat(composite.locate()).containsExactly(A);
+        composite.stop();
+        Await.until(Duration.ofSeconds(10), "the hanging call to be interrupted", () -> interrupted.getCount() == 0);
     }
 
     @Test
