@@ -38,6 +38,7 @@ public final class CompositeLocator implements Managed {
      */
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(30);
 
+    private static final Duration STOP_WAIT = Duration.ofSeconds(5);
     private static final Logger LOG = LoggerFactory.getLogger(CompositeLocator.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
@@ -173,10 +174,17 @@ public final class CompositeLocator implements Managed {
                 previous.warning(), previous.errors() + 1);
     }
 
-    /** Interrupts the calls still running (a credential plugin that hangs is killed then), and takes no more. */
+    /**
+     * Interrupts the calls still running, and takes no more. Waits a little for them to end: the JVM would not run
+     * what an interrupted call still has to do on its way out (kill a credential plugin's process) once it exits.
+     */
     @Override
-    public void stop() {
+    public void stop() throws InterruptedException {
         calls.shutdownNow();
+        if (!calls.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warn("discovery calls still running {} after stop; they end with the process",
+                    GoDuration.format(STOP_WAIT));
+        }
     }
 
     /** The state of every locator after the last {@link #locate()}; safe to read from any thread. */

@@ -86,7 +86,7 @@ class CompositeLocatorTest {
     }
 
     @Test
-    void stoppingInterruptsACallStillRunning() {
+    void stoppingInterruptsACallStillRunning() throws InterruptedException {
         CountDownLatch interrupted = new CountDownLatch(1);
         Locator hanging = new Locator() {
             @Override

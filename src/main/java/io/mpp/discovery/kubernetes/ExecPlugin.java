@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +33,16 @@ final class ExecPlugin {
             "client.authentication.k8s.io/v1beta1", "client.authentication.k8s.io/v1alpha1");
     /** An ExecCredential is a few KiB; more is not one, and reading it all would put the heap at the plugin's mercy. */
     private static final int MAX_ANSWER = 1 << 20;
+    /**
+     * Plugins running now. The JVM does not end a child process when it exits, and a stop can come while nothing
+     * is there to interrupt the run (during start-up, say): the shutdown hook kills what is left.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(ExecPlugin::kill),
+                "mpp-exec-plugin-reaper"));
+    }
 
     private final String command;
     private final List<String> argv;
@@ -120,6 +132,7 @@ final class ExecPlugin {
             throw new ExecPluginException("the exec plugin " + command + " cannot be started (" + e.getMessage() + ")"
                     + (installHint == null ? "" : ": " + installHint), e);
         }
+        RUNNING.add(process);
         try {
             process.getOutputStream().close(); // not interactive: a plugin that asks for input gets none
             FutureTask<byte[]> answer = new FutureTask<>(() -> {
@@ -151,6 +164,7 @@ final class ExecPlugin {
             throw new ExecPluginException("cannot read what the exec plugin " + command + " answered", e.getCause());
         } finally {
             kill(process);
+            RUNNING.remove(process);
         }
     }
 

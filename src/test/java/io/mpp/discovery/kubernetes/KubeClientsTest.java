@@ -14,10 +14,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kubernetes.client.openapi.ApiClient;
+import io.mpp.MppApplication;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.testing.Await;
 import io.mpp.testing.FakeKubeApi;
+import io.mpp.testing.FreePorts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,6 +179,35 @@ class KubeClientsTest {
         parts.watch().stop();
         awaitGone(pidFile);
         assertThat(parts.watch().alive()).isFalse();
+    }
+
+    @Test
+    void aPluginRunningWhenMppIsStoppedDuringItsStartIsKilled() throws Exception {
+        // The first selection runs during start-up; nothing is there yet to interrupt its call at a stop.
+        Path pidFile = dir.resolve("hang.pid");
+        Path hanging = plugin("hang.sh", """
+                #!/bin/sh
+                echo $$ > '%s'
+                exec sleep 600
+                """.formatted(pidFile));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                MppApplication.class.getName(), "server", "config.yml").redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mpp.log").toFile());
+        builder.environment().keySet().removeIf(k -> k.startsWith("MPP_"));
+        builder.environment().putAll(Map.of("MPP_KUBECONFIG", kubeconfigFor(hanging).toString(),
+                "MPP_KUBE_SERVICE_NAME", "prom", "MPP_KUBE_WATCH", "false", "MPP_KUBE_TIMEOUT", "5m",
+                "MPP_BIND_HOST", "127.0.0.1", "MPP_PORT", Integer.toString(FreePorts.next()),
+                "MPP_ADMIN_PORT", Integer.toString(FreePorts.next())));
+        Process mpp = builder.start();
+        try {
+            Await.until(Duration.ofSeconds(60), "the plugin to run", () -> Files.exists(pidFile));
+            mpp.destroy(); // SIGTERM
+            assertThat(mpp.waitFor(60, TimeUnit.SECONDS)).as("mpp ends").isTrue();
+            awaitGone(pidFile);
+        } finally {
+            mpp.destroyForcibly();
+        }
     }
 
     @Test
