@@ -44,7 +44,8 @@ public record ConfigVariables(Map<String, String> defaults) {
     public static ConfigVariables bundled() {
         try (InputStream in = ConfigVariables.class.getClassLoader().getResourceAsStream(BUNDLED)) {
             if (in == null) {
-                throw new IllegalStateException(BUNDLED + " is missing from the class path; build the jar with mvn package");
+                throw new IllegalStateException(BUNDLED
+                        + " is missing from the class path; build the jar with mvn package");
             }
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -49,7 +49,7 @@ public final class ProxyFlags {
                     "file of backend URLs, one per line, re-read at every selection"),
             option("--routing-strategy", "MPP_ROUTING_STRATEGY", "STRATEGY", ValueChecks.ROUTING_STRATEGY,
                     "how backends are chosen, name[:argument]"),
-            option("--selection-interval", "MPP_SELECTION_INTERVAL", "DURATION", ValueChecks.GO_DURATION,
+            option("--selection-interval", "MPP_SELECTION_INTERVAL", "DURATION", ValueChecks.INTERVAL,
                     "how often backends are measured and chosen again"),
             option("--affinity-options", "MPP_AFFINITY_OPTIONS", "OPTIONS", ValueChecks.AFFINITY_OPTIONS,
                     "comma list of cookies, sourceip: keeps a client on one backend; none: off"),
@@ -64,13 +64,13 @@ public final class ProxyFlags {
                     "address both ports bind to; empty: every interface"),
             option("--shutdown-grace-period", "MPP_SHUTDOWN_GRACE_PERIOD", "DURATION",
                     ValueChecks.DROPWIZARD_DURATION, "on SIGTERM, how long requests in flight may take to finish"),
-            option("--probe-timeout", "MPP_PROBE_TIMEOUT", "DURATION", ValueChecks.GO_DURATION,
+            option("--probe-timeout", "MPP_PROBE_TIMEOUT", "DURATION", ValueChecks.TIMEOUT,
                     "time a backend has to answer a measurement"),
-            option("--connect-timeout", "MPP_CONNECT_TIMEOUT", "DURATION", ValueChecks.GO_DURATION,
+            option("--connect-timeout", "MPP_CONNECT_TIMEOUT", "DURATION", ValueChecks.TIMEOUT,
                     "time to open a connection to a backend"),
-            option("--response-timeout", "MPP_RESPONSE_TIMEOUT", "DURATION", ValueChecks.GO_DURATION,
+            option("--response-timeout", "MPP_RESPONSE_TIMEOUT", "DURATION", ValueChecks.TIMEOUT,
                     "time a whole proxied exchange may take"),
-            option("--idle-timeout", "MPP_IDLE_TIMEOUT", "DURATION", ValueChecks.GO_DURATION,
+            option("--idle-timeout", "MPP_IDLE_TIMEOUT", "DURATION", ValueChecks.TIMEOUT,
                     "longest silence within a proxied answer; idle backend connections close after it"));
 
     private ProxyFlags() {

@@ -13,6 +13,7 @@ import io.mpp.util.GoDuration;
 import io.mpp.util.MaskedUrl;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -48,6 +49,10 @@ public final class ValueChecks {
                 new AffinityFactory().setTrustedProxies(text);
                 return text.strip();
             };
+            case "MPP_HEADERS_TIMEOUT" -> TIMEOUT;
+            case "MPP_KUBE_TIMEOUT" -> goDurationAtLeast(Duration.ofMillis(100));
+            case "MPP_KUBE_WATCH_TIMEOUT" -> goDurationAtLeast(Duration.ofSeconds(1));
+            case "MPP_MARATHON_CONNECT_TIMEOUT", "MPP_MARATHON_TIMEOUT" -> goDurationAtLeast(Duration.ofMillis(1));
             case "MPP_AFFINITY_COOKIE_NAME" -> text -> {
                 new AffinityFactory().setCookieName(text);
                 return text.strip();
@@ -118,6 +123,22 @@ public final class ValueChecks {
         GoDuration.parse(text);
         return text.strip();
     };
+
+    /** The selection interval's least. */
+    public static final ValueCheck INTERVAL = goDurationAtLeast(Duration.ofMillis(100));
+    /** The least of the probe's and the proxy's timeouts. */
+    public static final ValueCheck TIMEOUT = goDurationAtLeast(Duration.ofMillis(10));
+
+    /** A duration no shorter than the setting takes, so that the flag, not config.yml, is named when it is. */
+    static ValueCheck goDurationAtLeast(Duration minimum) {
+        return text -> {
+            if (GoDuration.parse(text).compareTo(minimum) < 0) {
+                throw new IllegalArgumentException("'" + text.strip() + "' is too short: at least "
+                        + GoDuration.format(minimum));
+            }
+            return text.strip();
+        };
+    }
 
     /** Dropwizard's own duration syntax, for settings Dropwizard reads itself (e.g. the shutdown grace period). */
     public static final ValueCheck DROPWIZARD_DURATION = text -> {

@@ -214,6 +214,15 @@ class ProxyCommandTest {
                         + " 'web port' is neither"),
                 Arguments.of(List.of("--affinity-trusted-proxies", "two"), "--affinity-trusted-proxies: 'two' is not"
                         + " a number of proxies"),
+                // Below the least a setting takes: the flag is named, not config.yml's path.
+                Arguments.of(List.of("--connect-timeout", "0s"), "--connect-timeout: '0s' is too short: at least 10ms"),
+                Arguments.of(List.of("--idle-timeout", "5ms"), "--idle-timeout: '5ms' is too short: at least 10ms"),
+                Arguments.of(List.of("--selection-interval", "50ms"), "--selection-interval: '50ms' is too short:"
+                        + " at least 100ms"),
+                Arguments.of(List.of("--headers-timeout", "5ms"), "--headers-timeout: '5ms' is too short"),
+                Arguments.of(List.of("--kube-timeout", "0s"), "--kube-timeout: '0s' is too short: at least 100ms"),
+                Arguments.of(List.of("--kube-watch-timeout", "500ms"), "--kube-watch-timeout: '500ms' is too short"),
+                Arguments.of(List.of("--marathon-timeout", "0s"), "--marathon-timeout: '0s' is too short"),
                 Arguments.of(List.of("--affinity-cookie-name", "a;b"), "--affinity-cookie-name: 'a;b' is not a"
                         + " cookie name"));
     }
