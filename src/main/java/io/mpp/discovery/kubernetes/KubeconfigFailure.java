@@ -5,6 +5,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.yaml.snakeyaml.error.Mark;
@@ -16,6 +17,10 @@ import org.yaml.snakeyaml.error.YAMLException;
  * messages quote the lines around a mistake (SnakeYAML) or the values they could not read.
  */
 final class KubeconfigFailure {
+
+    private static final Pattern QUOTES_A_WORD = Pattern.compile(
+            "(undefined alias|undefined tag handle|duplicate key|unknown escape character|tag handle)\\b.*");
+    private static final Pattern QUOTED = Pattern.compile("'[^']{2,}'");
 
     private KubeconfigFailure() {
     }
@@ -32,8 +37,8 @@ final class KubeconfigFailure {
         }
         if (e instanceof MarkedYAMLException yaml) {
             String context = yaml.getContext() == null ? ""
-                    : " (" + yaml.getContext() + at(yaml.getContextMark()) + ")";
-            return "it is not valid YAML" + at(yaml.getProblemMark()) + ": " + yaml.getProblem() + context;
+                    : " (" + redacted(yaml.getContext()) + at(yaml.getContextMark()) + ")";
+            return "it is not valid YAML" + at(yaml.getProblemMark()) + ": " + redacted(yaml.getProblem()) + context;
         }
         if (e instanceof YAMLException) {
             return "it is not valid YAML (" + e.getClass().getSimpleName() + ")";
@@ -41,6 +46,14 @@ final class KubeconfigFailure {
         String what = chain(e).anyMatch(GeneralSecurityException.class::isInstance)
                 ? "a certificate or key in it cannot be read" : "its content is not a kubeconfig the client can use";
         return what + " (" + causes(e) + "); check it with kubectl --kubeconfig " + file + " config view";
+    }
+
+    /**
+     * The parser's words without the file's: some of its problems end with the word they stumbled on (an alias, a tag
+     * handle, a key), which may be a token, and any quoted text of more than one character goes too.
+     */
+    static String redacted(String problem) {
+        return QUOTED.matcher(QUOTES_A_WORD.matcher(problem).replaceAll("$1")).replaceAll("'...'");
     }
 
     /** The kinds of the exception and its causes, e.g. {@code RuntimeException: CertificateException}. */

@@ -1,5 +1,6 @@
 package io.mpp.discovery.kubernetes;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
@@ -41,6 +42,29 @@ class KubeconfigFileTest {
                 .hasMessage("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 8, column 1:"
                         + " found unexpected end of stream (while scanning a quoted scalar at line 7, column 12)")
                 .hasMessageNotContaining(TOKEN);
+    }
+
+    @Test
+    void aTokenTheParserTakesForAnAliasIsNotQuoted() throws Exception {
+        Path file = write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
+                users:
+                - name: u
+                  user:
+                    token: *%s
+                """.formatted(TOKEN));
+        assertThatThrownBy(() -> build(file))
+                .hasMessageStartingWith("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 7")
+                .hasMessageContaining("found undefined alias")
+                .hasMessageNotContaining(TOKEN);
+        assertThat(KubeconfigFailure.redacted("found undefined tag handle !s3cr3t!")).isEqualTo(
+                "found undefined tag handle");
+        assertThat(KubeconfigFailure.redacted("expected <block end>, but found 's3cr3t-value' here"))
+                .isEqualTo("expected <block end>, but found '...' here");
+        assertThat(KubeconfigFailure.redacted("found character '@' that cannot start any token"))
+                .as("one character tells where, not what").isEqualTo("found character '@' that cannot start any token");
     }
 
     @Test
