@@ -27,6 +27,7 @@ import io.mpp.selection.SelectionFactory;
 import io.mpp.selection.SelectionHealthCheck;
 import io.mpp.selection.Selector;
 import io.mpp.util.BuildVersion;
+import io.mpp.web.DepartedClientLogFilter;
 import io.mpp.web.HealthResource;
 import io.mpp.web.MetricsServlet;
 import io.mpp.web.StatusReport;
@@ -129,6 +130,7 @@ public class MppApplication extends Application<MppConfiguration> {
         server.setProxy(config.getProxy().build(selector, affinity, proxyMetrics));
 
         environment.jersey().register(new HealthResource());
+        DepartedClientLogFilter.install();
         // Exact mappings: they win over Jersey's /mpp/* here and over the admin servlet's /* there.
         environment.servlets().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
         environment.admin().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
