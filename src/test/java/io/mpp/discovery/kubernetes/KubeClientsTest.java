@@ -112,20 +112,9 @@ class KubeClientsTest {
     @Test
     void aPluginThatHangsAtTheFirstCallIsKilledAfterTheTimeoutAndNamed() throws Exception {
         Path pidFile = dir.resolve("hang.pid");
-        Path hanging = plugin("hang.sh", """
-                #!/bin/sh
-                echo $$ > '%s'
-                exec sleep 600
-                """.formatted(pidFile));
+        Path hanging = hangingPlugin(pidFile);
         // Built and called off the test thread: were the plugin unbounded, either would hang for its 600 s.
-        Future<Throwable> attempt = background(() -> {
-            try {
-                locator(kubeconfigFor(hanging)).locate();
-                return null;
-            } catch (DiscoveryException e) {
-                return e;
-            }
-        });
+        Future<Throwable> attempt = failureOf(() -> locator(kubeconfigFor(hanging)));
         assertThat(attempt.get(60, TimeUnit.SECONDS)).isInstanceOf(DiscoveryException.class)
                 .hasMessage("cannot get a token for the Kubernetes API server at " + api.url() + " to list pods"
                         + " matching '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR) in namespace '" + NS + "': the"
@@ -149,14 +138,7 @@ class KubeClientsTest {
         // The API server now refuses the token, so the next call runs the plugin again, and this time it hangs.
         Files.writeString(hangFlag, "");
         acceptTokens("Bearer exec-token-1", 1, json(401, status(401, "Unauthorized", "Unauthorized")));
-        Future<Throwable> attempt = background(() -> {
-            try {
-                locator.locate();
-                return null;
-            } catch (DiscoveryException e) {
-                return e;
-            }
-        });
+        Future<Throwable> attempt = failureOf(() -> locator);
         assertThat(attempt.get(60, TimeUnit.SECONDS)).isInstanceOf(DiscoveryException.class)
                 .hasMessageEndingWith(": the exec plugin " + plugin + " did not answer within 2s");
         awaitGone(pidFile);
@@ -165,11 +147,7 @@ class KubeClientsTest {
     @Test
     void stoppingMppKillsAPluginStillRunning() throws Exception {
         Path pidFile = dir.resolve("hang.pid");
-        Path hanging = plugin("hang.sh", """
-                #!/bin/sh
-                echo $$ > '%s'
-                exec sleep 600
-                """.formatted(pidFile));
+        Path hanging = hangingPlugin(pidFile);
         KubernetesLocatorFactory f = factory(kubeconfigFor(hanging));
         f.setWatch(true);
         f.setTimeout(Duration.ofMinutes(5)); // far longer than this test waits: only the stop can end the plugin
@@ -185,11 +163,7 @@ class KubeClientsTest {
     void aPluginRunningWhenMppIsStoppedDuringItsStartIsKilled() throws Exception {
         // The first selection runs during start-up; nothing is there yet to interrupt its call at a stop.
         Path pidFile = dir.resolve("hang.pid");
-        Path hanging = plugin("hang.sh", """
-                #!/bin/sh
-                echo $$ > '%s'
-                exec sleep 600
-                """.formatted(pidFile));
+        Path hanging = hangingPlugin(pidFile);
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
                 MppApplication.class.getName(), "server", "config.yml").redirectErrorStream(true)
@@ -283,6 +257,27 @@ class KubeClientsTest {
                 printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential",'
                 printf '"status":{"token":"exec-token-%%s","expirationTimestamp":"%%s"}}\\n' "$n" "$expiry"
                 """.formatted(dir.resolve("runs"))));
+    }
+
+    /** How a locator, built and called off the test thread, fails; null if it does not. */
+    private Future<Throwable> failureOf(Callable<KubernetesLocator> locator) {
+        return background(() -> {
+            try {
+                locator.call().locate();
+                return null;
+            } catch (DiscoveryException e) {
+                return e;
+            }
+        });
+    }
+
+    /** A plugin that writes its pid to the file and then answers nothing for 600 s. */
+    private Path hangingPlugin(Path pidFile) throws IOException {
+        return plugin("hang.sh", """
+                #!/bin/sh
+                echo $$ > '%s'
+                exec sleep 600
+                """.formatted(pidFile));
     }
 
     /** An executable shell script in the test's directory. */

@@ -28,13 +28,7 @@ class KubeconfigFileTest {
 
     @Test
     void anUnterminatedQuotedTokenIsPlacedButNotQuoted() throws Exception {
-        Path file = write("""
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
-                users:
-                - name: u
-                  user:
+        Path file = writeUser("""
                     token: "%s
                 """.formatted(TOKEN));
         assertThatThrownBy(() -> build(file))
@@ -46,13 +40,7 @@ class KubeconfigFileTest {
 
     @Test
     void aTokenTheParserTakesForAnAliasIsNotQuoted() throws Exception {
-        Path file = write("""
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
-                users:
-                - name: u
-                  user:
+        Path file = writeUser("""
                     token: *%s
                 """.formatted(TOKEN));
         assertThatThrownBy(() -> build(file))
@@ -69,13 +57,7 @@ class KubeconfigFileTest {
 
     @Test
     void aMisindentedLineBesideAKeyIsPlacedButNotQuoted() throws Exception {
-        Path file = write("""
-                apiVersion: v1
-                kind: Config
-                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
-                users:
-                - name: u
-                  user:
+        Path file = writeUser("""
                     token: %s
                    client-key-data: %s
                 """.formatted(TOKEN, KEY_DATA));
@@ -101,6 +83,18 @@ class KubeconfigFileTest {
                         + file + " config view")
                 // The certificate parser's own message quotes the end of what it read.
                 .hasMessageNotContaining("a-cert");
+    }
+
+    /** A kubeconfig whose one user's entry holds these lines, from line 7 on. */
+    private Path writeUser(String lines) throws Exception {
+        return write("""
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: f, cluster: {server: 'https://127.0.0.1:1'}}]
+                users:
+                - name: u
+                  user:
+                """ + lines);
     }
 
     private Path write(String text) throws Exception {
