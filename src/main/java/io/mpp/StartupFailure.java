@@ -13,10 +13,10 @@ public final class StartupFailure {
     /** Jackson's preamble to a value class's own message ("Invalid duration: 1m30s..."). */
     private static final Pattern CONSTRUCTOR_PREAMBLE =
             Pattern.compile("Cannot construct instance of `[^`]+`, problem: ");
-    /** Jackson's path through mpp's classes; Dropwizard's message names the setting already. */
     /** Dropwizard's own duration and size readers (the shutdown grace period, the retry body limit) say no more. */
     private static final Pattern DROPWIZARD_DURATION = Pattern.compile("(?m)(Invalid duration: .*)$");
     private static final Pattern DROPWIZARD_SIZE = Pattern.compile("(?m)(Invalid size: .*)$");
+    /** Jackson's path through mpp's classes; Dropwizard's message names the setting already. */
     private static final Pattern REFERENCE_CHAIN = Pattern.compile(" ?\\(through reference chain: [^)]*\\)");
 
     private StartupFailure() {

@@ -105,8 +105,8 @@ class StartupFailureTest {
         Exit exit = run(Map.of("MPP_SHUTDOWN_GRACE_PERIOD", "1m30s"), "check", "config.yml");
         assertThat(exit.code()).isEqualTo(1);
         assertThat(exit.output().strip()).isEqualTo("mpp: config.yml has an error:\n  * Failed to parse configuration"
-                + " at: server.shutdownGracePeriod; Invalid duration: 1m30s. Wrong time unit (a number and one unit, such as"
-                + " 500ms, 15s or 2m)");
+                + " at: server.shutdownGracePeriod; Invalid duration: 1m30s. Wrong time unit (a number and one unit,"
+                + " such as 500ms, 15s or 2m)");
     }
 
     @Test

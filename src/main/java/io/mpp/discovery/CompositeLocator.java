@@ -116,8 +116,8 @@ public final class CompositeLocator implements Managed {
                 running.remove(locator.name());
                 next = answered(locator.name(), previous, answer);
             } catch (TimeoutException e) {
-                next = failed(locator.name(), previous, "no answer within " + GoDuration.format(deadline) + "; discovery"
-                        + " is still running, and a later selection takes its answer");
+                next = failed(locator.name(), previous, "no answer within " + GoDuration.format(deadline)
+                        + "; discovery is still running, and a later selection takes its answer");
             } catch (ExecutionException e) {
                 running.remove(locator.name());
                 next = failed(locator.name(), previous, e.getCause());

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 class InnerRouteCookieTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final String OK = "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"2\"]}}";
+    private static final String OK =
+            "{\"status\":\"success\",\"data\":{\"resultType\":\"scalar\",\"result\":[1,\"2\"]}}";
 
     @TempDir
     Path dir;

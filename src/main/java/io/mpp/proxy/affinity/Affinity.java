@@ -112,7 +112,8 @@ public final class Affinity {
         if (cookie == null) {
             return false;
         }
-        for (HttpField field : answer) {
+        for (int i = 0, n = answer.size(); i < n; i++) { // every answer passes here: no iterator
+            HttpField field = answer.getField(i);
             if (field.getHeader() == HttpHeader.SET_COOKIE && cookie.isSetBy(field.getValue())) {
                 return true;
             }
