@@ -132,8 +132,10 @@ public class MppApplication extends Application<MppConfiguration> {
         environment.jersey().register(new HealthResource());
         DepartedClientLogFilter.install();
         // Exact mappings: they win over Jersey's /mpp/* here and over the admin servlet's /* there.
-        environment.servlets().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
-        environment.admin().addServlet("mpp-metrics", new MetricsServlet(observed)).addMapping("/mpp/metrics");
+        environment.servlets().addServlet("mpp-metrics", new MetricsServlet(observed))
+                .addMapping("/mpp/metrics", "/mpp/metrics/");
+        environment.admin().addServlet("mpp-metrics", new MetricsServlet(observed))
+                .addMapping("/mpp/metrics", "/mpp/metrics/");
         environment.jersey().register(new StatusResource(new StatusReport.Source(selector, affinity.options().names(),
                 BuildVersion.get(), started, Clock.systemUTC())));
 

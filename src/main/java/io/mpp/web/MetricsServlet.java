@@ -1,6 +1,7 @@
 package io.mpp.web;
 
 import io.mpp.metrics.MppMetrics;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -15,6 +16,21 @@ public final class MetricsServlet extends HttpServlet {
 
     public MetricsServlet(MppMetrics metrics) {
         this.metrics = metrics;
+    }
+
+    /** Other methods get the JSON 405 the other {@code /mpp/} resources give, not the container's HTML page. */
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+            throws ServletException, IOException {
+        String method = request.getMethod();
+        if (method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS")) {
+            super.service(request, response);
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+        response.setHeader("Allow", "GET,HEAD,OPTIONS");
+        response.setContentType("application/json");
+        response.getWriter().write("{\"code\":405,\"message\":\"HTTP 405 Method Not Allowed\"}");
     }
 
     @Override

@@ -318,6 +318,24 @@ class ObservabilityEndToEndTest {
     }
 
     @Test
+    @Order(7)
+    void theMetricsTakeATrailingSlashAndRefuseOtherMethodsInJsonAsTheOtherPathsDo() throws Exception {
+        for (String base : new String[] {mpp.url(), mpp.adminUrl()}) {
+            HttpResponse<String> slash = get(base + "/mpp/metrics/");
+            assertThat(slash.statusCode()).isEqualTo(200);
+            assertThat(slash.body()).contains("mpp_selected_backends 2");
+            HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/mpp/metrics"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(post.statusCode()).isEqualTo(405);
+            assertThat(post.headers().firstValue("Allow")).hasValue("GET,HEAD,OPTIONS");
+            assertThat(post.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("application/json"));
+            assertThat(JSON.readTree(post.body()).get("code").asInt()).isEqualTo(405);
+        }
+    }
+
+    @Test
     @Order(8)
     void aFailingLocatorTurnsItsCheckUnhealthyAndIsCounted() throws Exception {
         Path aside = dir.resolve("endpoints.aside");
