@@ -57,6 +57,7 @@ class UniversePackageTest {
             Map.entry("routing.selection-interval", "1m30s"),
             Map.entry("routing.affinity-options", "cookies,sourceip"),
             Map.entry("routing.affinity-trusted-proxies", "1"),
+            Map.entry("routing.affinity-cookie-name", "MPP.Route.ops"),
             Map.entry("routing.affinity-key-secret", "monitoring/mpp-affinity-key"));
 
     @Test
@@ -211,6 +212,7 @@ class UniversePackageTest {
                 Map.entry("MPP_SELECTION_INTERVAL", "1m30s"),
                 Map.entry("MPP_AFFINITY_OPTIONS", "cookies,sourceip"),
                 Map.entry("MPP_AFFINITY_TRUSTED_PROXIES", "1"),
+                Map.entry("MPP_AFFINITY_COOKIE_NAME", "MPP.Route.ops"),
                 Map.entry("MPP_SHUTDOWN_GRACE_PERIOD", "30s"),
                 Map.entry("MPP_VERBOSE", "true"),
                 Map.entry("MPP_PORT", "9090"),
@@ -333,6 +335,14 @@ class UniversePackageTest {
         for (String bad : List.of("", "-web", "web port", "web/1")) {
             assertThat(schemaProblems(Map.of("locators.marathon-port", bad))).as(bad)
                     .anyMatch(m -> m.contains("marathon-port"));
+        }
+        for (String bad : List.of("", "a b", "route;x", "r=1", "a\"b", "x".repeat(65))) {
+            assertThat(schemaProblems(Map.of("routing.affinity-cookie-name", bad))).as(bad)
+                    .anyMatch(m -> m.contains("affinity-cookie-name"));
+        }
+        for (String good : List.of("MPP.Route", "mpp_route-2", "!#$%&'*+-.^_`|~")) {
+            assertThat(schemaProblems(Map.of("routing.affinity-cookie-name", good))).as(good).isEmpty();
+            new io.mpp.proxy.affinity.AffinityFactory().setCookieName(good); // what the schema takes, mpp takes
         }
         for (String good : List.of("0", "64", "7")) {
             assertThat(schemaProblems(Map.of("routing.affinity-trusted-proxies", good))).as(good).isEmpty();
