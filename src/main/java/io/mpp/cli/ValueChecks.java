@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** The checks of the proxy command's flags, each naming what it accepts. */
@@ -37,26 +38,14 @@ public final class ValueChecks {
         ValueCheck known = switch (variable) {
             case "MPP_MAX_RETRIES" -> text -> wholeNumber(text, 0, 10, "a number of retries");
             case "MPP_RETRY_BODY_LIMIT" -> DATA_SIZE;
-            case "MPP_MARATHON_PORT" -> text -> {
-                PortChoice.parse(text);
-                return text.strip();
-            };
-            case "MPP_KUBE_SCHEME" -> text -> {
-                new KubernetesLocatorFactory().setScheme(text);
-                return text.strip();
-            };
-            case "MPP_AFFINITY_TRUSTED_PROXIES" -> text -> {
-                new AffinityFactory().setTrustedProxies(text);
-                return text.strip();
-            };
+            case "MPP_MARATHON_PORT" -> readBy(PortChoice::parse);
+            case "MPP_KUBE_SCHEME" -> readBy(new KubernetesLocatorFactory()::setScheme);
+            case "MPP_AFFINITY_TRUSTED_PROXIES" -> readBy(new AffinityFactory()::setTrustedProxies);
             case "MPP_HEADERS_TIMEOUT" -> TIMEOUT;
             case "MPP_KUBE_TIMEOUT" -> goDurationAtLeast(Duration.ofMillis(100));
             case "MPP_KUBE_WATCH_TIMEOUT" -> goDurationAtLeast(Duration.ofSeconds(1));
             case "MPP_MARATHON_CONNECT_TIMEOUT", "MPP_MARATHON_TIMEOUT" -> goDurationAtLeast(Duration.ofMillis(1));
-            case "MPP_AFFINITY_COOKIE_NAME" -> text -> {
-                new AffinityFactory().setCookieName(text);
-                return text.strip();
-            };
+            case "MPP_AFFINITY_COOKIE_NAME" -> readBy(new AffinityFactory()::setCookieName);
             default -> null;
         };
         if (known != null) {
@@ -74,6 +63,14 @@ public final class ValueChecks {
             }
         }
         return ANY;
+    }
+
+    /** The check of the reader config.yml uses for the setting: the flag takes exactly what the setting takes. */
+    private static ValueCheck readBy(Consumer<String> reader) {
+        return text -> {
+            reader.accept(text);
+            return text.strip();
+        };
     }
 
     private static String wholeNumber(String text, int min, int max, String what) {
@@ -150,16 +147,10 @@ public final class ValueChecks {
         }
     };
 
-    public static final ValueCheck ROUTING_STRATEGY = text -> {
-        RoutingStrategies.parse(text);
-        return text.strip();
-    };
+    public static final ValueCheck ROUTING_STRATEGY = readBy(RoutingStrategies::parse);
 
     /** The same parser mpp uses at start, so the flag accepts exactly what the configuration does. */
-    public static final ValueCheck AFFINITY_OPTIONS = text -> {
-        AffinityOptions.parse(text);
-        return text.strip();
-    };
+    public static final ValueCheck AFFINITY_OPTIONS = readBy(AffinityOptions::parse);
 
     public static final ValueCheck HTTP_URL_OR_EMPTY = text -> {
         if (!text.isBlank()) {
