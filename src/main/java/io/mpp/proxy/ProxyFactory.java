@@ -6,6 +6,7 @@ import io.dropwizard.util.DataSize;
 import io.mpp.proxy.affinity.Affinity;
 import io.mpp.selection.SelectionSource;
 import io.mpp.util.ClientTls;
+import io.mpp.util.GoDuration;
 import io.mpp.util.GoDurationDeserializer;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -64,7 +65,7 @@ public class ProxyFactory {
     @JsonProperty
     @JsonDeserialize(using = GoDurationDeserializer.class)
     public void setConnectTimeout(Duration connectTimeout) {
-        this.connectTimeout = atLeastShortest(connectTimeout);
+        this.connectTimeout = GoDuration.atLeast("connectTimeout", connectTimeout, SHORTEST);
     }
 
     @JsonProperty
@@ -75,7 +76,7 @@ public class ProxyFactory {
     @JsonProperty
     @JsonDeserialize(using = GoDurationDeserializer.class)
     public void setResponseTimeout(Duration responseTimeout) {
-        this.responseTimeout = atLeastShortest(responseTimeout);
+        this.responseTimeout = GoDuration.atLeast("responseTimeout", responseTimeout, SHORTEST);
     }
 
     @JsonProperty
@@ -86,15 +87,7 @@ public class ProxyFactory {
     @JsonProperty
     @JsonDeserialize(using = GoDurationDeserializer.class)
     public void setIdleTimeout(Duration idleTimeout) {
-        this.idleTimeout = atLeastShortest(idleTimeout);
-    }
-
-    private static Duration atLeastShortest(Duration timeout) {
-        if (timeout.compareTo(SHORTEST) < 0) {
-            throw new IllegalArgumentException("must be at least " + SHORTEST.toMillis() + "ms, got "
-                    + timeout.toMillis() + "ms");
-        }
-        return timeout;
+        this.idleTimeout = GoDuration.atLeast("idleTimeout", idleTimeout, SHORTEST);
     }
 
     @JsonProperty
@@ -106,7 +99,7 @@ public class ProxyFactory {
     @JsonProperty
     @JsonDeserialize(using = GoDurationDeserializer.class)
     public void setHeadersTimeout(Duration headersTimeout) {
-        this.headersTimeout = atLeastShortest(headersTimeout);
+        this.headersTimeout = GoDuration.atLeast("headersTimeout", headersTimeout, SHORTEST);
     }
 
     public int getMaxRetries() {
