@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.dropwizard.testing.ConfigOverride;
+import io.mpp.proxy.http1.Http1Client;
 import io.mpp.testing.Await;
 import io.mpp.testing.MppServer;
 import io.mpp.testing.RawHttp;
@@ -159,6 +160,29 @@ class BackendConnectionTest {
             assertThat(next.statusCode()).as("request %d after a close", i).isEqualTo(200);
             assertThat(next.body()).isEqualTo("next");
         }
+    }
+
+    @Test
+    void aRequestWhoseBackendClosesTheConnectionWhileOnItIsNotSentToItAgain() throws Exception {
+        // As a query that crashes what serves it does (a handler's panic closes the connection unanswered). Sent
+        // again, it would do so twice: only a close that crosses the request, as an idle close does, is a reason to.
+        ScriptedBackend backend = backend()
+                .on("/warm", (request, out) -> {
+                    out.write(ScriptedBackend.ok("warm"));
+                    return true;
+                })
+                .on("/crash", (request, out) -> {
+                    Thread.sleep(Http1Client.STALE_CLOSE_WINDOW.toMillis() + 200);
+                    return false;
+                });
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.maxRetries", "0"),
+                ConfigOverride.config("proxy.maxConnectionsPerBackend", "1"));
+        assertThat(get(mpp, "/warm").statusCode()).isEqualTo(200); // the connection has carried an answer
+
+        HttpResponse<String> crashed = get(mpp, "/crash");
+
+        assertThat(crashed.statusCode()).isEqualTo(502);
+        assertThat(backend.received().stream().filter(r -> r.target().equals("/crash"))).hasSize(1);
     }
 
     @Test

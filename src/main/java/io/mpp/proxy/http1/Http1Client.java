@@ -21,6 +21,13 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
  */
 public final class Http1Client extends ContainerLifeCycle {
 
+    /**
+     * How long after a request was written a close of its kept-alive connection is still taken for the backend's
+     * idle close crossing the request (then it goes again on a new connection): a network's round trip, with room
+     * for a busy host. A later close answers the request itself, and is not a reason to send it twice.
+     */
+    public static final Duration STALE_CLOSE_WINDOW = Duration.ofMillis(500);
+
     private final Dialer dialer;
     private final Executor executor;
     private final Limits limits;

@@ -45,6 +45,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     }
 
     private static final int BUFFER_SIZE = 16 * 1024;
+    private static final long STALE_CLOSE_WINDOW_NANOS = Http1Client.STALE_CLOSE_WINDOW.toNanos();
     /** States of a chunk handed to the listener. */
     private static final int WRITING = 0;
     private static final int TAKEN = 1;
@@ -54,7 +55,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     private final HttpParser parser;
     private final ByteBuffer in = BufferUtil.allocateDirect(BUFFER_SIZE);
     private final AtomicInteger chunk = new AtomicInteger(TAKEN);
-    private final Callback sent = Callback.from(InvocationType.NON_BLOCKING, this::halfDone, this::sendFailed);
+    private final Callback sent = Callback.from(InvocationType.NON_BLOCKING, this::written, this::sendFailed);
     /**
      * Halves of the current exchange not done yet: writing the request, reading the answer. The answer can be read
      * whole before the thread that wrote the request has finished with the write, so the connection is free only
@@ -77,6 +78,8 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     private Throwable failure;
     /** Answers this connection carried whole: a connection that did may have been closed by the backend meanwhile. */
     private int answers;
+    /** When the current request was written whole, by {@link System#nanoTime()}; 0 while it is being written. */
+    private volatile long writtenAt;
 
     Http1Connection(EndPoint endPoint, Executor executor, Http1Pool pool) {
         super(endPoint, executor);
@@ -100,9 +103,16 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         }
         parser.setHeadResponse(next.headRequest());
         halves.set(2);
+        writtenAt = 0;
         awaitingHead = true;
         call = next; // publishes the parser's setting to the thread that will parse
         getEndPoint().write(sent, next.bytes());
+    }
+
+    private void written() {
+        long now = System.nanoTime();
+        writtenAt = now == 0 ? 1 : now;
+        halfDone();
     }
 
     private void halfDone() {
@@ -119,11 +129,18 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
 
     /**
      * A backend may close a kept-alive connection just as a request goes out on it (its idle timeout); nothing of the
-     * request was answered, so it goes again on a new connection, without counting against the backend.
+     * request was answered, so it goes again on a new connection, without counting against the backend. That close
+     * was on its way before the request arrived, so it comes while the request is written or just after. A close
+     * that comes later is the backend's answer to the request (a query that made it crash): that request is not
+     * sent to the same backend twice.
      */
     private boolean resentFresh() {
         Http1Call c = call;
         if (answers == 0 || status != 0 || c == null || c.ended()) {
+            return false;
+        }
+        long written = writtenAt;
+        if (written != 0 && System.nanoTime() - written > STALE_CLOSE_WINDOW_NANOS) {
             return false;
         }
         if (CALL.compareAndSet(this, c, null)) {
