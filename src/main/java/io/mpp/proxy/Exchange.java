@@ -18,6 +18,7 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
@@ -81,8 +82,36 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
     /** The body could not be read: the client's request is at fault, no backend is asked. */
     @Override
     public void failed(Throwable failure) {
-        proxy.metrics().completed(null, 400, started);
+        bodyFailed(null, failure);
+    }
+
+    /**
+     * The client's body could not be read to its end, before the first attempt or while it streamed to a backend:
+     * the client left (499) or sent a broken or stalled body (400). Either way the backend is not to blame.
+     */
+    private void bodyFailed(Endpoint backend, Throwable failure) {
+        over = true;
+        if (failure instanceof EofException) {
+            clientFailure = failure;
+            abandonForDepartedClient(backend);
+            return;
+        }
+        proxy.metrics().completed(backend, 400, started);
         fail(400, "the request body could not be read: " + describe(failure));
+    }
+
+    /**
+     * The client closed its connection, or its sending side (half-closed, as {@code nc -N} does: taken for gone, as
+     * nginx takes it). Nothing is written: an error answer on a half-closed connection would read as mpp's failure.
+     */
+    private void abandonForDepartedClient(Endpoint backend) {
+        over = true;
+        proxy.metrics().completed(backend, 499, started);
+        if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            // An HTTP/2 stream is reset instead, and its connection carries others.
+            request.getConnectionMetaData().getConnection().getEndPoint().close(clientFailure);
+        }
+        callback.failed(clientFailure);
     }
 
     private void clientFailed(Throwable failure) {
@@ -161,9 +190,11 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
     private void retryOrFail(Attempt failed, Throwable failure) {
         if (clientFailure != null) {
             // The client went away: the backend did nothing wrong and nobody waits for another attempt.
-            over = true;
-            proxy.metrics().completed(failed.backend, 499, started);
-            callback.failed(clientFailure);
+            abandonForDepartedClient(failed.backend);
+            return;
+        }
+        if (body.readFailure() != null) {
+            bodyFailed(failed.backend, body.readFailure());
             return;
         }
         String why = describe(failure);
@@ -324,8 +355,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
                 } else if (!response.isCommitted() && clientFailure != null) {
                     // Gone after the answer's head came and before any of it went out; its response is not touched
                     // here, as the answer's thread may be filling it.
-                    proxy.metrics().completed(backend, 499, started);
-                    callback.failed(clientFailure);
+                    abandonForDepartedClient(backend);
                 } else if (!response.isCommitted()) {
                     proxy.metrics().completed(backend, 502, started);
                     fail(502, "backend " + backend + " broke off its answer: " + describe(failure));

@@ -23,6 +23,11 @@ sealed interface RequestBody {
     /** The body for one attempt; null when there is none. Called once per attempt. */
     org.eclipse.jetty.client.Request.Content content(String contentType);
 
+    /** Why the client's body could not be read to its end while it was passed on; null while nothing failed. */
+    default Throwable readFailure() {
+        return null;
+    }
+
     /** No body. */
     record None() implements RequestBody {
         @Override
@@ -50,8 +55,18 @@ sealed interface RequestBody {
         }
     }
 
-    /** A body past the bound: what was read of it, then the rest of the client's stream. */
-    record Streamed(Content.Source source) implements RequestBody {
+    /**
+     * A body past the bound: what was read of it, then the rest of the client's stream. Read while the backend
+     * request is sent, so a client that leaves or stalls in the middle shows here, not as the backend's failure.
+     */
+    final class Streamed implements RequestBody {
+        private final Content.Source source;
+        private volatile Throwable readFailure;
+
+        Streamed(Content.Source source) {
+            this.source = source;
+        }
+
         @Override
         public boolean replayable() {
             return false;
@@ -59,7 +74,12 @@ sealed interface RequestBody {
 
         @Override
         public org.eclipse.jetty.client.Request.Content content(String contentType) {
-            return new ContentSourceRequestContent(new KeptFromBackendFailures(source), contentType);
+            return new ContentSourceRequestContent(new KeptFromBackendFailures(source, this), contentType);
+        }
+
+        @Override
+        public Throwable readFailure() {
+            return readFailure;
         }
     }
 
@@ -67,9 +87,10 @@ sealed interface RequestBody {
      * The client's body as a backend request's content. A backend request that fails (a bad answer, a broken
      * connection) fails its content; passed on, that failed the client's request as if the client had gone away,
      * and the exchange answered nothing but a cut connection, counted 499, where a 502 was due. The rest of the
-     * body is left unread instead: the error answer closes the connection.
+     * body is left unread instead: the error answer closes the connection. The other way round, a failure to read
+     * the client's body is noted on the body, so that it is not blamed on the backend.
      */
-    record KeptFromBackendFailures(Content.Source source) implements Content.Source {
+    record KeptFromBackendFailures(Content.Source source, Streamed body) implements Content.Source {
         @Override
         public long getLength() {
             return source.getLength();
@@ -77,7 +98,11 @@ sealed interface RequestBody {
 
         @Override
         public Content.Chunk read() {
-            return source.read();
+            Content.Chunk chunk = source.read();
+            if (Content.Chunk.isFailure(chunk) && body.readFailure == null) {
+                body.readFailure = chunk.getFailure();
+            }
+            return chunk;
         }
 
         @Override

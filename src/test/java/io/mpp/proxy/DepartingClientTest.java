@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.dropwizard.testing.ConfigOverride;
 import io.mpp.testing.Await;
 import io.mpp.testing.MppServer;
+import io.mpp.testing.RawHttp;
 import io.mpp.testing.ScriptedBackend;
 import io.mpp.testing.Scrape;
 import io.mpp.testing.UnreadBytes;
@@ -154,6 +155,95 @@ class DepartingClientTest {
 
         // Counted as 502 when the departure's handling took the answer for a broken one.
         assertCountedAsGoneAndItsConnectionFreed(mpp, backend);
+    }
+
+    @Test
+    void aClientThatClosesItsSendingSideIsTakenForGoneAndGetsNoErrorPage() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mppThatWaitsOnASilentBackend(backend);
+        URI base = URI.create(mpp.url());
+        byte[] answer;
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write("GET /pending HTTP/1.1\r\nHost: mpp\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            Await.until(Duration.ofSeconds(10), "the request at the backend", () -> backend.received().size() == 1);
+            socket.shutdownOutput(); // as nc -N does: a close, as far as the server can tell
+            answer = socket.getInputStream().readAllBytes();
+        }
+
+        // Jetty wrote its HTML "500 Server Error" page for the departure, as if mpp had failed.
+        assertThat(new String(answer, StandardCharsets.ISO_8859_1)).isEmpty();
+        assertCountedAsGoneAndItsConnectionFreed(mpp, backend);
+    }
+
+    @Test
+    void aClientThatLeavesInTheMiddleOfAStreamedBodyDoesNotCountAgainstTheBackend() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+        URI base = URI.create(mpp.url());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /small HTTP/1.1\r\nHost: mpp\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 200000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            // mpp reads a body this large only as the backend takes it: all read means it is streaming.
+            Await.until(Duration.ofSeconds(10), "mpp to pass on the part of the body sent",
+                    () -> UnreadBytes.in(base.getPort(), socket.getLocalPort()) == 0);
+        }
+
+        // Counted 502 for the backend, and the backend was taken out of rotation, as if it had failed.
+        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499)",
+                () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", backend.url(),
+                        "code", "499") == 1);
+        Scrape metrics = Scrape.of(mpp.url() + "/mpp/metrics");
+        assertThat(metrics.value("mpp_requests_total", "backend", backend.url(), "code", "502")).isZero();
+        assertThat(metrics.value("mpp_live_backends")).isEqualTo(1);
+        assertTheNextRequestIsServed(mpp);
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsBodyIsReadCountsAsGone() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend);
+        URI base = URI.create(mpp.url());
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /small HTTP/1.1\r\nHost: mpp\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Content-Length: 5000\r\n\r\nquery=up").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            Await.until(Duration.ofSeconds(10), "mpp to read what was sent",
+                    () -> UnreadBytes.in(base.getPort(), socket.getLocalPort()) == 0);
+        }
+
+        Await.until(Duration.ofSeconds(10), "the request counted as one whose client went away (499)",
+                () -> Scrape.of(mpp.url() + "/mpp/metrics").value("mpp_requests_total", "backend", "none",
+                        "code", "499") == 1);
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void aClientWhoseStreamedBodyStallsGetsABadRequestAndTheBackendIsNotBlamed() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"),
+                ConfigOverride.config("server.applicationConnectors[0].idleTimeout", "1s"));
+        URI base = URI.create(mpp.url());
+        String answer;
+        try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /small HTTP/1.1\r\nHost: mpp\r\nContent-Type: application/octet-stream\r\n"
+                    + "Content-Length: 200000\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(new byte[100_000]);
+            out.flush();
+            answer = RawHttp.readAnswer(socket.getInputStream());
+        }
+
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("the request body could not be read");
+        Scrape metrics = Scrape.of(mpp.url() + "/mpp/metrics");
+        assertThat(metrics.value("mpp_requests_total", "backend", backend.url(), "code", "400")).isEqualTo(1);
+        assertThat(metrics.value("mpp_live_backends")).isEqualTo(1);
     }
 
     /** Neither of mpp's own bounds on a backend that keeps silent may be what ends a request here. */
