@@ -137,6 +137,7 @@ sealed interface RequestBody {
 
     /** Reads chunks as they come, on whichever thread has them: nothing here blocks. */
     final class Reader implements Runnable, Invocable {
+        private static final int INITIAL_BYTES = 64 * 1024;
         private final Content.Source source;
         private final long length;
         private final long limit;
@@ -148,7 +149,8 @@ sealed interface RequestBody {
             this.length = length;
             this.limit = limit;
             this.promise = promise;
-            this.read = new ByteArrayOutputStream(length > 0 ? (int) length : 1024);
+            // Grown as bytes come: a length announced is not memory to take before they do.
+            this.read = new ByteArrayOutputStream((int) Math.min(length > 0 ? length : 1024, INITIAL_BYTES));
         }
 
         @Override
