@@ -196,6 +196,25 @@ public class RoutingProxyHandler extends ProxyHandler {
         return new ClientCall(proxyRequest, listener);
     }
 
+    /**
+     * An interim answer is not passed on, as {@link Http1Client} does not pass it on either: Jetty's would look for
+     * its own flow's request attributes, which mpp does not set, and log a NullPointerException.
+     */
+    @Override
+    protected void onServerToProxyResponse102Processing(Request clientToProxyRequest,
+                                                        org.eclipse.jetty.client.Request proxyToServerRequest,
+                                                        HttpFields serverToProxyResponseFields,
+                                                        Response proxyToClientResponse) {
+    }
+
+    /** See {@link #onServerToProxyResponse102Processing}. */
+    @Override
+    protected void onServerToProxyResponse103EarlyHints(Request clientToProxyRequest,
+                                                        org.eclipse.jetty.client.Request proxyToServerRequest,
+                                                        HttpFields serverToProxyResponseFields,
+                                                        Response proxyToClientResponse) {
+    }
+
     /** The answer's end-to-end headers, the backend that served it, and the affinity cookie when one is due. */
     void copyAnswerHeaders(Request request, Response response, HttpFields answer, Endpoint backend, Route route) {
         HttpFields.Mutable headers = response.getHeaders();

@@ -3,6 +3,9 @@ package io.mpp.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.dropwizard.testing.ConfigOverride;
 import io.mpp.proxy.http1.Http1Client;
 import io.mpp.testing.Await;
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * mpp's own connections to plain-http backends, against a backend scripted byte by byte: the HTTP/1.1 answers a
@@ -82,6 +86,33 @@ class BackendConnectionTest {
         HttpResponse<String> r = get(mpp, "/early");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo("final");
+    }
+
+    @Test
+    void interimAnswersOnJettysClientArePassedOverQuietly() throws Exception {
+        ScriptedBackend backend = backend().on("/early", (request, out) -> {
+            out.write("HTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </app.js>; rel=preload\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.write(ScriptedBackend.ok("final"));
+            return true;
+        });
+        // A body over the retry limit goes once, streamed, on Jetty's HTTP client rather than mpp's own.
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.addAppender(log);
+        try {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(mpp.url() + "/early"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString("q".repeat(2000)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).isEqualTo("final");
+        } finally {
+            root.detachAppender(log);
+        }
+        // Jetty's proxy flow looked for request attributes mpp does not set, and logged a NullPointerException.
+        assertThat(log.list).noneMatch(e -> e.getThrowableProxy() != null);
     }
 
     @Test
