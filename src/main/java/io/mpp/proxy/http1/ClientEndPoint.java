@@ -80,6 +80,11 @@ final class ClientEndPoint extends ProxyConnector.KeptReadEndPoint {
             reading.set(false);
         }
         if (filled > 0) {
+            if (getFillInterest().isInterested()) {
+                // The connection's fill found the channel taken by this look and asked to be told of bytes before
+                // they were kept here, out of the socket, where the selector would have seen them.
+                executor.execute(getFillInterest()::fillable);
+            }
             return null;
         }
         if (filled == 0) {
