@@ -32,8 +32,10 @@ public final class PrometheusProbe implements BackendProbe {
     @Override
     public CompletableFuture<Candidate> probe(Endpoint endpoint) {
         CompletableFuture<Outcome> liveness = fetch(endpoint.url() + "/api/v1/query?query=" + LIVENESS_QUERY)
-                .thenApply(body -> new Outcome(body.contains("\"status\":\"success\"") ? null
-                        : "query '" + LIVENESS_QUERY + "' did not answer success", true))
+                .thenApply(body -> {
+                    String why = ApiAnswer.notSuccess(body);
+                    return new Outcome(why == null ? null : "query '" + LIVENESS_QUERY + "' " + why, true);
+                })
                 .exceptionally(failure -> new Outcome("query '" + LIVENESS_QUERY + "': " + describe(failure),
                         cause(failure) instanceof ProbeException));
         // Facts that came mean /metrics answered: a backend whose query engine is too busy for the query is not hung.

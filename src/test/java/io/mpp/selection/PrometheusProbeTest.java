@@ -41,6 +41,8 @@ class PrometheusProbeTest {
     private volatile Metrics metrics;
     /** What the liveness query answers: its status, or nothing until the test ends (0). */
     private volatile int queryStatus = 200;
+    /** The body of the liveness query's answer. */
+    private volatile String queryBody = new String(UP, StandardCharsets.UTF_8);
 
     /** Holds a stalled /metrics answer open until the test ends. */
     private final CountDownLatch released = new CountDownLatch(1);
@@ -172,6 +174,57 @@ class PrometheusProbeTest {
         assertThat(candidate.busy()).isFalse();
     }
 
+    @Test
+    void aSuccessAnswerWrittenWithSpacesIsLive() throws Exception {
+        // As a proxy that re-serialises the JSON, or another Prometheus-compatible API, writes it.
+        metrics = new Metrics(200, 1000, true);
+        queryBody = "{\n  \"status\": \"success\",\n  \"data\": {\"resultType\": \"vector\", \"result\": []}\n}";
+
+        Candidate candidate = probe();
+
+        assertThat(candidate.live()).isTrue();
+        assertThat(candidate.error()).isNull();
+    }
+
+    @Test
+    void onlyATopLevelStatusOfSuccessIsLive() throws Exception {
+        metrics = new Metrics(200, 1000, true);
+        queryBody = "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing failed\","
+                + "\"data\":{\"status\":\"success\"}}";
+
+        Candidate candidate = probe();
+
+        assertThat(candidate.live()).isFalse();
+        assertThat(candidate.error()).isEqualTo("query 'count(up)' answered an error: query processing failed");
+        assertThat(candidate.answering()).isTrue();
+
+        queryBody = "{\"data\":{\"status\":\"success\"}}";
+        assertThat(probe().error()).isEqualTo("query 'count(up)' answered JSON without a top-level \"status\"");
+        queryBody = "{\"status\":\"Success\"}";
+        assertThat(probe().error()).isEqualTo("query 'count(up)' answered \"status\":\"Success\", not \"success\"");
+        queryBody = "[{\"status\":\"success\"}]";
+        assertThat(probe().error()).isEqualTo("query 'count(up)' answered JSON that is not an object: "
+                + "[{\"status\":\"success\"}]");
+        queryBody = "{\"status\":\"error\"}";
+        assertThat(probe().error()).isEqualTo("query 'count(up)' answered \"status\":\"error\" without an error text");
+    }
+
+    @Test
+    void aBodyThatIsNoJsonSaysSo() throws Exception {
+        metrics = new Metrics(200, 1000, true);
+        for (String body : new String[] {"<html>\"status\":\"success\"</html>", "{\"status\":\"success\"",
+                "{\"status\":\"success\"} trailing", ""}) {
+            queryBody = body;
+
+            Candidate candidate = probe();
+
+            assertThat(candidate.live()).as(body).isFalse();
+            assertThat(candidate.error()).as(body).startsWith("query 'count(up)' answered no valid JSON: ")
+                    .doesNotContain("Source");
+            assertThat(candidate.answering()).as(body).isTrue();
+        }
+    }
+
     private Candidate probe() throws Exception {
         return probe(TIMEOUT);
     }
@@ -188,7 +241,7 @@ class PrometheusProbeTest {
             exchange.close();
             return;
         }
-        answer(exchange, status, UP);
+        answer(exchange, status, queryBody.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Nothing until the test ends, as from a process that is stopped (kill -STOP). */
