@@ -27,11 +27,24 @@ public record BackendFacts(Reading samples, Reading oldestData) {
 
     /** Reads the facts from a parsed {@code /metrics}; a metric that is absent gives a reading that says so. */
     public static BackendFacts from(Exposition.Parsed metrics) {
-        Reading samples = firstPresent(metrics, List.of(SAMPLES_2X, SAMPLES_1X),
-                "exposes neither " + SAMPLES_2X + " (Prometheus 2.x) nor " + SAMPLES_1X + " (1.x)");
+        // A fresh 2.x has ingested nothing, which ranks as 0, not as unknown.
+        Reading samples = freshTsdb(metrics) ? Reading.of(SAMPLES_2X, 0)
+                : firstPresent(metrics, List.of(SAMPLES_2X, SAMPLES_1X),
+                        "exposes neither " + SAMPLES_2X + " (Prometheus 2.x) nor " + SAMPLES_1X + " (1.x)");
         Reading oldest = firstPresent(metrics, List.of(OLDEST_2X),
                 "does not expose " + OLDEST_2X + " (Prometheus 1.x does not say how far its data reaches back)");
         return new BackendFacts(samples, oldest);
+    }
+
+    /**
+     * Whether the backend is a Prometheus 2.x that has appended no sample yet. Its samples counter has one series per
+     * sample type, each made at the first append of its type, so until then the metric is absent altogether; the
+     * lowest timestamp, a plain gauge, is there from the start. With an unreadable line among these metrics the
+     * counter may be on it, and then it is not absent: the reading says so instead.
+     */
+    private static boolean freshTsdb(Exposition.Parsed metrics) {
+        return !metrics.has(SAMPLES_2X) && !metrics.has(SAMPLES_1X) && metrics.has(OLDEST_2X)
+                && metrics.errors().isEmpty();
     }
 
     private static Reading firstPresent(Exposition.Parsed metrics, List<String> names, String absent) {

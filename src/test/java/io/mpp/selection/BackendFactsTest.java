@@ -35,6 +35,28 @@ class BackendFactsTest {
     }
 
     @Test
+    void aPrometheus2ThatAppendedNothingYetHasIngestedZeroSamples() {
+        // What Prometheus 2.42 serves until its first append: no samples counter at all, the TSDB's lowest timestamp.
+        BackendFacts facts = BackendFacts.from(Exposition.parse("""
+                # HELP prometheus_tsdb_lowest_timestamp_seconds Lowest timestamp value stored in the database.
+                # TYPE prometheus_tsdb_lowest_timestamp_seconds gauge
+                prometheus_tsdb_lowest_timestamp_seconds 9.223372036854776e+15
+                """));
+        assertThat(facts.samples()).isEqualTo(Reading.of(BackendFacts.SAMPLES_2X, 0));
+        assertThat(facts.oldestData()).isEqualTo(Reading.of(BackendFacts.OLDEST_2X, 9.223372036854776e15));
+    }
+
+    @Test
+    void anUnreadableLineIsNotTakenForAFreshPrometheus2() {
+        BackendFacts facts = BackendFacts.from(Exposition.parse("""
+                prometheus_tsdb_head_samples_appended_total{type="float} 1000
+                prometheus_tsdb_lowest_timestamp_seconds 1.7e+09
+                """));
+        assertThat(facts.samples().present()).isFalse();
+        assertThat(facts.samples().missing()).contains("1 unreadable line(s), first: line 1:");
+    }
+
+    @Test
     void unreadableLinesAreNamedWhenTheMetricIsMissing() {
         BackendFacts facts = BackendFacts.from(Exposition.parse("ok 1\nprometheus_tsdb_head_samples_appended_total{x=\"} 3\n"));
         assertThat(facts.samples().missing()).contains("1 unreadable line(s), first: line 2:");

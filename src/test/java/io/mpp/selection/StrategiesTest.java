@@ -52,6 +52,18 @@ class StrategiesTest {
     }
 
     @Test
+    void singleMostDataRanksFreshPrometheus2ReplicasAtZero() {
+        Strategy s = new SingleMostDataStrategy();
+        BackendFacts fresh = BackendFacts.from(Exposition.parse("prometheus_tsdb_lowest_timestamp_seconds 9.2e+15\n"));
+        Candidate freshZ = Candidate.live(Endpoint.parse("http://z:9090", "test"), fresh);
+        Candidate freshM = Candidate.live(Endpoint.parse("http://m:9090", "test"), fresh);
+        assertThat(urls(s.choose(measured(s, freshZ, freshM)))).as("all fresh: a tie, the lowest URL serves")
+                .containsExactly("http://m:9090");
+        assertThat(urls(s.choose(measured(s, freshM, withSamples("http://z:9090", 1)))))
+                .containsExactly("http://z:9090");
+    }
+
+    @Test
     void singleMostDataSkipsUnrankableAndChoosesNoneWhenNoneIsRankable() {
         Strategy s = new SingleMostDataStrategy();
         Candidate noMetric = candidate("http://a:9090", Reading.missing("exposes neither"), Reading.missing("x"));
