@@ -45,7 +45,8 @@ public final class SelectionMetrics implements MeterBinder {
         for (Selector.Outcome outcome : Selector.Outcome.values()) {
             FunctionCounter.builder("mpp_selection_runs", selector, s -> s.runs(outcome))
                     .description("selection runs by result: selected (the strategy chose), fallback (none met it:"
-                            + " every live backend serves), none (no live backend), failed")
+                            + " every live backend serves), busy (no live backend: busy ones serve), none (no live"
+                            + " backend nor busy one), failed")
                     .tag("result", outcome.label())
                     .register(registry);
         }

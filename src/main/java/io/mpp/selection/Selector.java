@@ -39,6 +39,8 @@ public final class Selector implements Managed, SelectionSource {
         SELECTED,
         /** No live backend met the strategy: every live one serves. */
         FALLBACK,
+        /** No backend was live, and busy ones (their query found no time, their /metrics answered) serve. */
+        BUSY,
         /** No candidate was live: requests get 503. */
         NONE,
         /** The run failed unexpectedly; the previous selection stays. */
@@ -159,7 +161,8 @@ public final class Selector implements Managed, SelectionSource {
         lastRunStart = System.nanoTime();
         try {
             Selection s = selectOnce();
-            Outcome outcome = s.satisfied() ? Outcome.SELECTED : s.isEmpty() ? Outcome.NONE : Outcome.FALLBACK;
+            Outcome outcome = s.satisfied() ? Outcome.SELECTED : s.isEmpty() ? Outcome.NONE
+                    : s.busy() ? Outcome.BUSY : Outcome.FALLBACK;
             runs.incrementAndGet(outcome.ordinal());
         } catch (Throwable e) { // an Error too (out of memory, a class gone): a throw would end the schedule
             runs.incrementAndGet(Outcome.FAILED.ordinal());

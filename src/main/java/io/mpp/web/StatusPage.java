@@ -39,7 +39,7 @@ public final class StatusPage {
             td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
             td.nw{white-space:nowrap}
             .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;vertical-align:middle}
-            .dot.ok{background:var(--ok)}.dot.bad{background:var(--bad)}
+            .dot.ok{background:var(--ok)}.dot.warn{background:var(--warn)}.dot.bad{background:var(--bad)}
             .yes{color:var(--ok);font-weight:600}.no{color:var(--muted)}
             .err{color:var(--bad);font-size:13px;word-break:break-word}
             .skipped{color:var(--warn);font-size:13px;word-break:break-word}
@@ -63,7 +63,7 @@ public final class StatusPage {
 
         h.append("<header><h1>mpp</h1>").append(summaryPill(r)).append("<span class=\"sub\">")
                 .append(esc(r.selected() + " of " + r.candidates().size() + " backend(s) serving, " + r.live()
-                        + " live")).append("</span></header>\n<main>\n");
+                        + " live" + busyCount(r))).append("</span></header>\n<main>\n");
 
         h.append("<h2>Runtime</h2><dl>");
         item(h, "Uptime", esc(duration(r.uptimeSeconds())) + " <span class=\"muted\">since "
@@ -88,7 +88,8 @@ public final class StatusPage {
                     .append(c.selected() ? "<span class=\"yes\">&#10003; selected</span>"
                             : "<span class=\"no\">&mdash;</span>")
                     .append("</td><td class=\"nw\">")
-                    .append(c.live() ? "<span class=\"dot ok\"></span>live" : "<span class=\"dot bad\"></span>down")
+                    .append(c.live() ? "<span class=\"dot ok\"></span>live"
+                            : c.busy() ? "<span class=\"dot warn\"></span>busy" : "<span class=\"dot bad\"></span>down")
                     .append("</td><td class=\"num\">");
             if (c.uptimeSeconds() != null) {
                 h.append("<span title=\"live since ").append(esc(time(c.liveSince()))).append("\">")
@@ -140,10 +141,19 @@ public final class StatusPage {
         if (r.selected() == 0) {
             return "<span class=\"pill bad\">no backend: requests get 503</span>";
         }
+        if (r.busy()) {
+            return "<span class=\"pill warn\">busy backends serve: none answered the query in time</span>";
+        }
         if (!r.strategySatisfied()) {
             return "<span class=\"pill warn\">strategy not met: all live serve</span>";
         }
         return "<span class=\"pill ok\">serving</span>";
+    }
+
+    /** Busy backends are neither live nor down: counted apart when there are any. */
+    private static String busyCount(StatusReport r) {
+        long busy = r.candidates().stream().filter(StatusReport.CandidateRow::busy).count();
+        return busy == 0 ? "" : ", " + busy + " busy";
     }
 
     private static void item(StringBuilder h, String term, String html) {

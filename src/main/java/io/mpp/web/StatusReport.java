@@ -15,11 +15,14 @@ import java.util.List;
  * What {@code /mpp/status} shows, as served in JSON. Times are ISO-8601 UTC strings; durations are seconds.
  *
  * @param selectedAt        when the probes behind the selection in force ran
- * @param strategySatisfied false when no live backend met the strategy and every live one serves instead
+ * @param strategySatisfied false when no live backend met the strategy and every live one serves instead, or when
+ *                          busy ones serve
+ * @param busy              true when no backend is live and busy ones (their query found no time in the probe
+ *                          timeout, their {@code /metrics} answered) serve
  */
 public record StatusReport(String version, String startedAt, long uptimeSeconds, String strategy, String measures,
                            String selectionInterval, long selectionIntervalSeconds, List<String> affinityOptions,
-                           String selectedAt, boolean strategySatisfied, int selected, int live,
+                           String selectedAt, boolean strategySatisfied, boolean busy, int selected, int live,
                            List<LocatorRow> locators, List<CandidateRow> candidates) {
 
     /** One locator: how many endpoints it gave, when it last answered, its error and what it skipped. */
@@ -30,16 +33,18 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
     /**
      * One discovered backend.
      *
+     * @param busy            its probe found it busy, not down: its query found no time, its /metrics answered.
+     *                        Busy backends serve while none is live
      * @param liveSince       since when it has been live without a break; null when down
      * @param uptimeSeconds   seconds since {@code liveSince}; null when down
      * @param measured        the strategy's value for it; null when it could not be measured
      * @param measuredSource  the metric the value comes from
      * @param measuredMissing why there is no value
-     * @param error           why it is down, or null
+     * @param error           why it is down or busy, or null
      */
-    public record CandidateRow(String endpoint, String locator, boolean selected, boolean live, String liveSince,
-                               Long uptimeSeconds, Double measured, String measuredSource, String measuredMissing,
-                               String error) {
+    public record CandidateRow(String endpoint, String locator, boolean selected, boolean live, boolean busy,
+                               String liveSince, Long uptimeSeconds, Double measured, String measuredSource,
+                               String measuredMissing, String error) {
     }
 
     /** Builds reports from the running selector. */
@@ -66,7 +71,7 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
             Duration interval = selector.interval();
             return new StatusReport(version, started.toString(), Duration.between(started, now).toSeconds(),
                     selector.strategy().describe(), selector.strategy().measures(), GoDuration.format(interval),
-                    Math.max(1, interval.toSeconds()), affinityOptions, s.at().toString(), s.satisfied(),
+                    Math.max(1, interval.toSeconds()), affinityOptions, s.at().toString(), s.satisfied(), s.busy(),
                     s.serving().size(), s.probedLiveCount(), locators, candidates);
         }
     }
@@ -85,7 +90,7 @@ public record StatusReport(String version, String startedAt, long uptimeSeconds,
         Instant since = live ? c.liveSince() : null;
         Reading m = c.measured();
         return new CandidateRow(c.endpoint().url(), c.endpoint().locator(), s.serving().contains(c.endpoint()), live,
-                text(since), since == null ? null : Math.max(0, Duration.between(since, now).toSeconds()),
+                c.busy(), text(since), since == null ? null : Math.max(0, Duration.between(since, now).toSeconds()),
                 m.present() ? m.value() : null, m.source(), live ? m.missing() : null, error);
     }
 

@@ -177,6 +177,23 @@ class SelectorTest {
     }
 
     @Test
+    void runsAreCountedAsBusyWhenBusyOnesServeAndAsFallbackOnlyWhenLiveOnesDo() throws Exception {
+        probes.put(A, CompletableFuture.completedFuture(Candidate.busy(A, "query: no answer within 2000 ms")));
+        probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, "connection refused")));
+        Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1));
+        s.start();
+        assertThat(s.current().busy()).isTrue();
+        assertThat(s.runs(Selector.Outcome.BUSY)).isOne();
+        assertThat(s.runs(Selector.Outcome.FALLBACK)).isZero();
+
+        probes.put(B, liveUnrankable(B));
+        s.reselectSoon();
+        Await.until(Duration.ofSeconds(10), "the reselection", () -> s.runs(Selector.Outcome.FALLBACK) == 1);
+        assertThat(s.runs(Selector.Outcome.BUSY)).isOne();
+        assertThat(Selector.Outcome.BUSY.label()).isEqualTo("busy");
+    }
+
+    @Test
     void aBackendDiscoveryDropsIsStillProbedButNeverServes() {
         probes.put(A, live(A, 20));
         probes.put(B, live(B, 10));

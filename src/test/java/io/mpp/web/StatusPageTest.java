@@ -13,7 +13,7 @@ class StatusPageTest {
 
     private static StatusReport report(List<StatusReport.CandidateRow> candidates) {
         return new StatusReport("1.2.3<b>", "2026-11-22T04:00:00Z", 3725, "minimum-history:1h", "history " + EVIL,
-                "10s", 10, List.of("cookies", EVIL), "2026-11-22T05:02:00Z", true, 1, 1,
+                "10s", 10, List.of("cookies", EVIL), "2026-11-22T05:02:00Z", true, false, 1, 1,
                 List.of(new StatusReport.LocatorRow("file:/tmp/" + EVIL, 2, "2026-11-22T05:02:00Z",
                         "2026-11-22T05:02:00Z", "cannot read " + EVIL, "1 line skipped: " + EVIL)),
                 candidates);
@@ -21,7 +21,7 @@ class StatusPageTest {
 
     private static StatusReport.CandidateRow row(String url, boolean selected, boolean live, Double measured,
                                                  String error) {
-        return new StatusReport.CandidateRow(url, "file:" + EVIL, selected, live,
+        return new StatusReport.CandidateRow(url, "file:" + EVIL, selected, live, false,
                 live ? "2026-11-22T04:01:00Z" : null, live ? 3665L : null, measured,
                 measured == null ? null : "history_seconds", live && measured == null ? "no " + EVIL : null, error);
     }
@@ -54,7 +54,8 @@ class StatusPageTest {
         StatusReport r = report(List.of());
         String html = StatusPage.render(new StatusReport(r.version(), r.startedAt(), r.uptimeSeconds(),
                 r.strategy(), r.measures(), r.selectionInterval(), r.selectionIntervalSeconds(), r.affinityOptions(),
-                r.selectedAt(), r.strategySatisfied(), r.selected(), r.live(), List.of(skipped), List.of()), "");
+                r.selectedAt(), r.strategySatisfied(), r.busy(), r.selected(), r.live(), List.of(skipped),
+                List.of()), "");
         assertThat(html).contains("<span class=\"skipped\">2 lines skipped, first: line 3: &#39;x&#39; is not");
     }
 
@@ -79,12 +80,28 @@ class StatusPageTest {
     void refreshStaysBetweenFiveSecondsAndAMinute() {
         StatusReport fast = report(List.of());
         StatusReport r = new StatusReport(fast.version(), fast.startedAt(), 1, fast.strategy(), fast.measures(),
-                "1s", 1, fast.affinityOptions(), fast.selectedAt(), false, 0, 0, fast.locators(), List.of());
+                "1s", 1, fast.affinityOptions(), fast.selectedAt(), false, false, 0, 0, fast.locators(), List.of());
         assertThat(StatusPage.render(r, "")).contains("content=\"5\"", "no backend: requests get 503",
                 "No candidate");
         StatusReport slow = new StatusReport(fast.version(), fast.startedAt(), 1, fast.strategy(), fast.measures(),
-                "5m", 300, fast.affinityOptions(), fast.selectedAt(), true, 0, 0, fast.locators(), List.of());
+                "5m", 300, fast.affinityOptions(), fast.selectedAt(), true, false, 0, 0, fast.locators(),
+                List.of());
         assertThat(StatusPage.render(slow, "")).contains("content=\"60\"");
+    }
+
+    @Test
+    void busyBackendsServingAreShownAsBusyNotAsDownOrAsTheStrategyNotMet() {
+        StatusReport r = report(List.of());
+        StatusReport.CandidateRow busy = new StatusReport.CandidateRow("http://a:9090", "file:e", true, false, true,
+                null, null, null, null, null, "query 'count(up)': no answer within 2000 ms");
+        StatusReport.CandidateRow hung = new StatusReport.CandidateRow("http://b:9090", "file:e", false, false,
+                false, null, null, null, null, null, "query 'count(up)': no answer within 2000 ms");
+        String html = StatusPage.render(new StatusReport(r.version(), r.startedAt(), r.uptimeSeconds(), r.strategy(),
+                r.measures(), r.selectionInterval(), r.selectionIntervalSeconds(), r.affinityOptions(),
+                r.selectedAt(), false, true, 1, 0, r.locators(), List.of(busy, hung)), "");
+        assertThat(html).contains("<span class=\"pill warn\">busy backends serve: none answered the query in time",
+                "1 of 2 backend(s) serving, 0 live, 1 busy", "<span class=\"dot warn\"></span>busy",
+                "<span class=\"dot bad\"></span>down").doesNotContain("strategy not met");
     }
 
     @Test
