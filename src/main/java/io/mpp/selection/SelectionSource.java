@@ -10,7 +10,8 @@ public interface SelectionSource {
 
     /**
      * A request failed on this backend before its answer started: take it out of rotation at once and select
-     * again soon. Cheap and non-blocking; safe from any thread.
+     * again soon; one that fails again each time a selection lets it back in is held out for longer each time.
+     * Cheap and non-blocking; safe from any thread.
      */
     void reportFailure(Endpoint backend, String why);
 

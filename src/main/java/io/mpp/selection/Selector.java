@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,8 @@ public final class Selector implements Managed, SelectionSource {
     private volatile long lastRunStart = System.nanoTime() - MIN_GAP.toNanos();
     /** Selection runs by {@link Outcome}; written by the selector thread only. */
     private final AtomicLongArray runs = new AtomicLongArray(Outcome.values().length);
+    /** Backends that fail requests again each time a selection lets them back in, held out for a while. */
+    private final HoldDowns holds;
 
     /**
      * @param probeDeadline the longest a probe may take; a probe that overruns it (it should not: each has its own
@@ -82,6 +85,13 @@ public final class Selector implements Managed, SelectionSource {
      */
     public Selector(CompositeLocator locator, BackendProbe probe, Strategy strategy, Duration interval,
                     Duration probeDeadline, Duration leavingWindow, Clock clock) {
+        this(locator, probe, strategy, interval, probeDeadline, leavingWindow, clock, System::nanoTime);
+    }
+
+    /** @param holdClock the clock of the holds, as {@link System#nanoTime()} */
+    Selector(CompositeLocator locator, BackendProbe probe, Strategy strategy, Duration interval,
+             Duration probeDeadline, Duration leavingWindow, Clock clock, LongSupplier holdClock) {
+        this.holds = new HoldDowns(MIN_GAP, interval, holdClock);
         this.leavingWindow = leavingWindow;
         this.locator = locator;
         this.probe = probe;
@@ -148,10 +158,24 @@ public final class Selector implements Managed, SelectionSource {
     @Override
     public void reportFailure(Endpoint backend, String why) {
         failures.put(backend, new Failure(System.nanoTime(), why));
+        Duration hold = holds.failed(backend, why);
         Selection before = current.getAndUpdate(s -> s.without(backend));
         if (before.live().contains(backend) || before.serving().contains(backend)) {
-            LOG.warn("backend {} failed a request ({}): out of rotation until a selection finds it live again",
-                    backend, why);
+            if (hold.isZero()) {
+                LOG.warn("backend {} failed a request ({}): out of rotation until a selection finds it live again",
+                        backend, why);
+            } else {
+                LOG.warn("backend {} failed a request ({}) again after a selection let it back in: held out of"
+                        + " rotation for {} ms, unless no other backend is live", backend, why, hold.toMillis());
+            }
+        }
+        if (!hold.isZero()) {
+            // It comes back when its hold ends, not only at the next interval.
+            try {
+                executor.schedule(this::reselectSoon, hold.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
         }
         reselectSoon();
     }
@@ -185,7 +209,7 @@ public final class Selector implements Managed, SelectionSource {
         }
         Instant now = clock.instant();
         Map<Endpoint, Instant> wasLive = liveSince(current.get());
-        List<Candidate> candidates = new ArrayList<>(probes.size());
+        List<Candidate> probed = new ArrayList<>(probes.size());
         for (CompletableFuture<Candidate> p : probes) {
             Candidate c = p.join(); // completes within probeDeadline
             Failure failure = failures.get(c.endpoint());
@@ -193,11 +217,18 @@ public final class Selector implements Managed, SelectionSource {
                 // It failed a request while we probed it: the request saw it last.
                 c = Candidate.down(c.endpoint(), c.answering(), "failed a request: " + failure.why());
             }
+            probed.add(c);
+        }
+        List<Candidate> candidates = new ArrayList<>(probed.size());
+        for (Candidate c : holdOut(probed)) {
             candidates.add(c.live()
                     ? c.withMeasured(strategy.measure(c, now)).withLiveSince(wasLive.getOrDefault(c.endpoint(), now))
                     : c);
         }
         List<Candidate> live = candidates.stream().filter(Candidate::live).toList();
+        // Before the publish: a request it sends to one of them may fail at once, and that is a new strike.
+        live.forEach(c -> holds.letBackIn(c.endpoint()));
+        holds.forgetQuiet();
         // With none live, busy ones answer in the end, as they would to a client asking them directly; a 503 would
         // not. They take requests, so they count as live in the selection.
         List<Candidate> takers = live.isEmpty() ? candidates.stream().filter(Candidate::busy).toList() : live;
@@ -218,6 +249,31 @@ public final class Selector implements Managed, SelectionSource {
         });
         report(previous, current.get());
         return current.get();
+    }
+
+    /**
+     * The candidates with each live one that is held out down instead, saying why; but when every live one is held,
+     * none is: a backend that fails some requests serves better than none, which answers every request with 503.
+     */
+    private List<Candidate> holdOut(List<Candidate> probed) {
+        Map<Endpoint, HoldDowns.Hold> held = new HashMap<>();
+        boolean anyFree = false;
+        for (Candidate c : probed) {
+            if (c.live()) {
+                HoldDowns.Hold hold = holds.held(c.endpoint());
+                if (hold == null) {
+                    anyFree = true;
+                } else {
+                    held.put(c.endpoint(), hold);
+                }
+            }
+        }
+        if (!anyFree || held.isEmpty()) {
+            return probed;
+        }
+        // Answering: requests already waiting on it stay there, it does answer.
+        return probed.stream().map(c -> held.containsKey(c.endpoint())
+                ? Candidate.down(c.endpoint(), true, held.get(c.endpoint()).describe()) : c).toList();
     }
 
     /**

@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,6 +41,10 @@ class SelectorTest {
     }
 
     private Selector selector(Strategy strategy, Duration probeDeadline, Duration interval) {
+        return selector(strategy, probeDeadline, interval, System::nanoTime);
+    }
+
+    private Selector selector(Strategy strategy, Duration probeDeadline, Duration interval, LongSupplier holdClock) {
         Locator locator = new Locator() {
             @Override
             public String name() {
@@ -53,7 +59,7 @@ class SelectorTest {
         };
         BackendProbe probe = endpoint -> probes.getOrDefault(endpoint, new CompletableFuture<>());
         selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, strategy,
-                interval, probeDeadline, Duration.ofMinutes(2), Clock.systemUTC());
+                interval, probeDeadline, Duration.ofMinutes(2), Clock.systemUTC(), holdClock);
         return selector;
     }
 
@@ -271,6 +277,84 @@ class SelectorTest {
         starting.get();
         assertThat(chosenFrom.get(0)).as("live backends the first selection chose from").containsExactly(B);
         assertThat(s.current().serving()).containsExactly(B);
+    }
+
+    private static Candidate candidate(Selection s, Endpoint backend) {
+        return s.candidates().stream().filter(c -> c.endpoint().equals(backend)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aBackendThatFailsAgainAfterBeingLetBackInIsHeldOutWhileAnotherIsLive() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(Selector.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        // The holds' clock stands still unless moved: whether a hold is over never depends on the test's speed.
+        AtomicLong holdClock = new AtomicLong();
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2)); // it has the most data: the strategy chooses it every time it is live
+        Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofHours(1),
+                holdClock::get);
+        try {
+            s.start();
+            assertThat(s.current().serving()).containsExactly(B);
+
+            s.reportFailure(B, "answered 502");
+            Await.until(Duration.ofSeconds(10), "the reselection to let B back in",
+                    () -> s.current().serving().equals(List.of(B)));
+
+            s.reportFailure(B, "answered 502"); // again, after a selection let it back in
+            Await.until(Duration.ofSeconds(10), "a reselection to hold B out",
+                    () -> s.current().serving().equals(List.of(A)) && candidate(s.current(), B).error() != null);
+            Candidate b = candidate(s.current(), B);
+            assertThat(b.live()).isFalse();
+            assertThat(b.answering()).as("requests waiting on it stay").isTrue();
+            assertThat(b.error()).isEqualTo("held out for another 0.4 s: it failed requests again each time a"
+                    + " selection let it back in (last: answered 502)");
+            assertThat(s.current().satisfied()).isTrue();
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).contains(
+                    "backend http://b:9090 failed a request (answered 502) again after a selection let it back in:"
+                            + " held out of rotation for 400 ms, unless no other backend is live");
+
+            probes.put(A, CompletableFuture.completedFuture(Candidate.down(A, "connection refused")));
+            s.reselectSoon();
+            Await.until(Duration.ofSeconds(10), "B to serve, held or not, as the only live backend",
+                    () -> s.current().serving().equals(List.of(B)));
+            assertThat(candidate(s.current(), B).live()).isTrue();
+
+            probes.put(A, live(A, 1));
+            s.reselectSoon();
+            Await.until(Duration.ofSeconds(10), "A to serve again, B being held still",
+                    () -> s.current().serving().equals(List.of(A)));
+            assertThat(candidate(s.current(), B).error()).startsWith("held out for another 0.4 s");
+
+            holdClock.addAndGet(Duration.ofMillis(400).toNanos());
+            s.reselectSoon();
+            Await.until(Duration.ofSeconds(10), "B back after its hold",
+                    () -> s.current().serving().equals(List.of(B)));
+            assertThat(s.current().live()).containsExactly(A, B);
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
+    void aHoldEndsWithASelectionThatLetsTheBackendBackIn() throws Exception {
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2));
+        Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofHours(1));
+        s.start();
+        s.reportFailure(B, "answered 502");
+        Await.until(Duration.ofSeconds(10), "the reselection to let B back in",
+                () -> s.current().serving().equals(List.of(B)));
+        assertThat(locates.get()).isEqualTo(2);
+
+        s.reportFailure(B, "answered 502"); // a hold of 400 ms, with the next interval an hour away
+        // The prompt reselection, then the one at the hold's end: ordered on the selector's one thread, never merged.
+        // The latter runs after the hold by the same clock, and lets B back in.
+        Await.until(Duration.ofSeconds(10), "a selection at the hold's end to let B back in",
+                () -> locates.get() == 4 && s.current().serving().equals(List.of(B)));
+        assertThat(candidate(s.current(), B).live()).isTrue();
     }
 
     @Test

@@ -1,0 +1,122 @@
+package io.mpp.selection;
+
+import io.mpp.discovery.Endpoint;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Holds out of rotation, for a while, a backend that fails requests again each time a selection lets it back in.
+ *
+ * <p>A failed request takes a backend out until the next selection, which runs promptly. When its probe passes while
+ * its requests fail (an auth proxy in front of it that lets the probe's query through, a broken query path), the
+ * probe would let it back in at once and the next request would fail again: a selection, a failed attempt and a few
+ * log lines every {@link Selector#MIN_GAP}, for as long as it lasts. So a failure after a selection let the backend
+ * back in is a new strike, and from the second strike on the backend is held out for the first hold times
+ * 2^(strike - 1) (400 ms, 800 ms, ... with a first hold of 200 ms), at most the selection interval. Failures of
+ * requests that were under way together are one strike: they say nothing new. Strikes are forgotten once the last
+ * failure is older than twice the longest hold.
+ *
+ * <p>Request threads report failures, the selector thread asks and lets back in; the methods are synchronized, and
+ * they run on failures and once per candidate and selection, never on a request that succeeds.
+ */
+final class HoldDowns {
+
+    /**
+     * What one backend's recent failures came to.
+     *
+     * @param count       strikes so far
+     * @param lastFailure when it last failed a request, by the clock
+     * @param letBackIn   whether a selection let it back in since the last strike
+     * @param heldUntil   when its hold ends, by the clock; at or before {@code lastFailure} when there is none
+     * @param why         why its last failed request failed
+     */
+    private record Strikes(int count, long lastFailure, boolean letBackIn, long heldUntil, String why) {
+    }
+
+    /** A hold in force: how long it lasts still, and why the backend's last failed request failed. */
+    record Hold(Duration left, String why) {
+
+        /** Why the backend is not live, for its candidate: the status page and the log show it. */
+        String describe() {
+            return String.format(Locale.ROOT, "held out for another %.1f s: it failed requests again each time a"
+                    + " selection let it back in (last: %s)", left.toNanos() / 1e9, why);
+        }
+    }
+
+    private final long firstHold;
+    private final long longestHold;
+    private final long forgetAfter;
+    private final LongSupplier nanos;
+    private final Map<Endpoint, Strikes> strikes = new HashMap<>();
+
+    /**
+     * @param firstHold the hold of strike n (n &ge; 2) is this times 2^(n - 1); the first strike holds nothing
+     * @param interval  the selection interval: no hold is longer (nor shorter than {@code firstHold})
+     * @param nanos     the clock, as {@link System#nanoTime()}
+     */
+    HoldDowns(Duration firstHold, Duration interval, LongSupplier nanos) {
+        this.firstHold = firstHold.toNanos();
+        this.longestHold = Math.max(interval.toNanos(), this.firstHold);
+        this.forgetAfter = 2 * longestHold;
+        this.nanos = nanos;
+    }
+
+    /** Records a failed request of the backend; the hold this failure starts, or zero when it starts none. */
+    synchronized Duration failed(Endpoint backend, String why) {
+        long now = nanos.getAsLong();
+        Strikes last = strikes.get(backend);
+        if (last == null || now - last.lastFailure() > forgetAfter) {
+            // The first strike holds nothing: out until the next selection, as for any failure.
+            strikes.put(backend, new Strikes(1, now, false, now, why));
+            return Duration.ZERO;
+        }
+        if (!last.letBackIn()) {
+            // Under way with the request that struck, or sent before the backend left: the same strike.
+            strikes.put(backend, new Strikes(last.count(), now, false, last.heldUntil(), why));
+            return Duration.ZERO;
+        }
+        int count = last.count() + 1;
+        long hold = holdOf(count);
+        strikes.put(backend, new Strikes(count, now, false, now + hold, why));
+        return Duration.ofNanos(hold);
+    }
+
+    /** The backend's hold, or null when none is in force. */
+    synchronized Hold held(Endpoint backend) {
+        Strikes s = strikes.get(backend);
+        long left = s == null ? 0 : s.heldUntil() - nanos.getAsLong();
+        return left > 0 ? new Hold(Duration.ofNanos(left), s.why()) : null;
+    }
+
+    /** A selection published the backend as live: its next failure is a new strike. */
+    synchronized void letBackIn(Endpoint backend) {
+        strikes.computeIfPresent(backend, (b, s) -> s.letBackIn() ? s
+                : new Strikes(s.count(), s.lastFailure(), true, s.heldUntil(), s.why()));
+    }
+
+    /** Forgets the backends whose last failure is too old to count; so does a backend discovery dropped. */
+    synchronized void forgetQuiet() {
+        long now = nanos.getAsLong();
+        strikes.values().removeIf(s -> now - s.lastFailure() > forgetAfter);
+    }
+
+    /** How many backends it keeps strikes of. */
+    synchronized int tracked() {
+        return strikes.size();
+    }
+
+    /** The hold of a strike: none for the first, the first hold times 2^(strike - 1) after, at most the longest. */
+    private long holdOf(int strike) {
+        if (strike < 2) {
+            return 0;
+        }
+        long hold = firstHold;
+        for (int i = 1; i < strike && hold < longestHold; i++) {
+            hold *= 2;
+        }
+        return Math.min(hold, longestHold);
+    }
+}
