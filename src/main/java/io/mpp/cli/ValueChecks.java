@@ -186,7 +186,13 @@ public final class ValueChecks {
     public static final ValueCheck KUBE_PORT = text -> {
         String port = text.strip();
         if (!port.isEmpty() && port.chars().allMatch(Character::isDigit)) {
-            return PORT.check(port);
+            // Not PORT's 0 to 65535: 0 means "any port" to a listener, but no Kubernetes port is 0, and the locator
+            // refuses it at start.
+            int number = port.length() > 5 ? 0 : Integer.parseInt(port);
+            if (number < 1 || number > 65535) {
+                throw new IllegalArgumentException("'" + port + "' is not a TCP port (1 to 65535)");
+            }
+            return Integer.toString(number);
         }
         if (port.isEmpty() || PORT_NAME.matcher(port).matches()) {
             return port;

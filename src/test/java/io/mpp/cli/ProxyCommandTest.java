@@ -188,7 +188,9 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--marathon-apps", "/Prometheus A"), "--marathon-apps: '/Prometheus A' is not"
                         + " a Marathon app ID"),
                 Arguments.of(List.of("--kube-port=-web"), "--kube-port: '-web' is neither a port number nor"),
-                Arguments.of(List.of("--kube-port", "99999"), "--kube-port: '99999' is not a TCP port"),
+                Arguments.of(List.of("--kube-port", "99999"), "--kube-port: '99999' is not a TCP port (1 to 65535)"),
+                // A listener's 0 (any port) is no Kubernetes port: the locator would refuse it at start.
+                Arguments.of(List.of("--kube-port", "0"), "--kube-port: '0' is not a TCP port (1 to 65535)"),
                 Arguments.of(List.of("--kube-namespace", "Monitoring"), "--kube-namespace: 'Monitoring' is not a"
                         + " Kubernetes name"),
                 Arguments.of(List.of("--insecure-certs=maybe"), "--insecure-certs: 'maybe' is not a boolean"),

@@ -5,6 +5,9 @@ import io.dropwizard.util.Duration;
 import io.mpp.cli.ConfigVariables;
 import io.mpp.cli.Flag;
 import io.mpp.cli.ProxyFlags;
+import io.mpp.discovery.kubernetes.KubernetesLocatorFactory;
+import io.mpp.discovery.kubernetes.KubernetesStartChecks;
+import io.mpp.discovery.marathon.MarathonStartChecks;
 import io.mpp.discovery.marathon.PortChoice;
 import io.mpp.proxy.affinity.AffinityFactory;
 import java.util.ArrayList;
@@ -17,7 +20,8 @@ import java.util.stream.Collectors;
 /**
  * What makes a Marathon app JSON one that DC/OS runs as mpp: Marathon's field types, the conventions of REFERENCE
  * section 4 (MESOS_HTTP health check, named ports, Admin Router and marathon-lb labels, secrets), and settings
- * mpp accepts. Returns every problem found, so a failing test lists them all.
+ * mpp accepts at start: its flags' checks, config.yml's readers and the checks the locators make when they are
+ * built, each mpp's own code. Returns every problem found, so a failing test lists them all.
  */
 final class MarathonAppRules {
 
@@ -79,15 +83,23 @@ final class MarathonAppRules {
                 + "s), else Marathon kills requests in flight");
     }
 
-    /** Settings whose flags take any text, checked as config.yml's reader does at start. */
+    /**
+     * Settings whose flags take any text, or more than mpp takes at start, checked as config.yml's reader does: a
+     * service name starting with a digit passes --kube-service-name's check but stops mpp.
+     */
     private static final Map<String, java.util.function.Consumer<String>> READERS = Map.of(
             "MPP_MARATHON_PORT", PortChoice::parse,
             "MPP_AFFINITY_TRUSTED_PROXIES", value -> new AffinityFactory().setTrustedProxies(value),
-            "MPP_AFFINITY_COOKIE_NAME", value -> new AffinityFactory().setCookieName(value));
+            "MPP_AFFINITY_COOKIE_NAME", value -> new AffinityFactory().setCookieName(value),
+            "MPP_KUBE_NAMESPACE", value -> new KubernetesLocatorFactory().setNamespace(value),
+            "MPP_KUBE_SERVICE_NAME", value -> new KubernetesLocatorFactory().setServiceName(value),
+            "MPP_KUBE_PORT", value -> new KubernetesLocatorFactory().setPort(value));
+
+    /** mpp's flags by variable, read once: the property test checks thousands of apps. */
+    private static final Map<String, Flag> FLAGS = ProxyFlags.all(ConfigVariables.bundled()).stream()
+            .collect(Collectors.toMap(Flag::variable, Function.identity()));
 
     private void checkEnv(JsonNode env, JsonNode secrets) {
-        Map<String, Flag> flags = ProxyFlags.all(ConfigVariables.bundled()).stream()
-                .collect(Collectors.toMap(Flag::variable, Function.identity()));
         env.fields().forEachRemaining(e -> {
             String name = e.getKey();
             JsonNode value = e.getValue();
@@ -97,20 +109,15 @@ final class MarathonAppRules {
                 return;
             }
             expect(value.isTextual(), "env " + name + " must be a string (Marathon takes no other type)");
-            Flag flag = flags.get(name);
+            Flag flag = FLAGS.get(name);
             if (flag == null) {
                 expect(OTHER_VARIABLES.contains(name), "env " + name + " is no setting of mpp");
-            } else if (!name.equals("MPP_ROUTING_STRATEGY")) {
-                try {
+            } else {
+                // MPP_ROUTING_STRATEGY's check is mpp's parser, which reads minimum-history's duration as mpp does.
+                read("env " + name, () -> {
                     flag.check().check(value.asText());
                     READERS.getOrDefault(name, text -> { }).accept(value.asText());
-                } catch (IllegalArgumentException ex) {
-                    problems.add("env " + name + ": " + ex.getMessage());
-                }
-            } else {
-                // Which names the strategies code knows depends on the build; the original's three are accepted.
-                expect(value.asText().matches("single-most-data|random|minimum-history:[0-9][0-9a-z.]*"),
-                        "env MPP_ROUTING_STRATEGY: unknown strategy " + value.asText());
+                });
             }
         });
         secrets.fields().forEachRemaining(e -> expect(!e.getValue().path("source").asText().isBlank(),
@@ -135,6 +142,26 @@ final class MarathonAppRules {
         boolean kubeSettings = settings.keySet().stream().anyMatch(name -> name.startsWith("MPP_KUBE"));
         expect(!kubeSettings || kubernetes, "Kubernetes settings without MPP_KUBE_SERVICE_NAME or"
                 + " MPP_KUBE_POD_LABEL_SELECTOR: mpp ignores them and finds nothing in Kubernetes");
+        // What the locators check when they are built, after the configuration is read: mpp stops there too.
+        if (marathon) {
+            read("MPP_MARATHON_URL", () -> MarathonStartChecks.urls(settings.get("MPP_MARATHON_URL")));
+            if (settings.getOrDefault("MPP_MARATHON_APPS", "").matches(".*[^,\\s].*")) {
+                read("MPP_MARATHON_APPS", () -> MarathonStartChecks.apps(settings.get("MPP_MARATHON_APPS")));
+            }
+        }
+        if (kubernetes && !isSet(settings, "MPP_KUBE_SERVICE_NAME")) {
+            read("MPP_KUBE_PORT in pod mode",
+                    () -> KubernetesStartChecks.podModePort(settings.getOrDefault("MPP_KUBE_PORT", "")));
+        }
+    }
+
+    /** Runs one of mpp's checks; what it refuses is a problem, named. */
+    private void read(String what, Runnable check) {
+        try {
+            check.run();
+        } catch (IllegalArgumentException e) {
+            problems.add(what + ": " + e.getMessage());
+        }
     }
 
     private static boolean isSet(Map<String, String> settings, String name) {

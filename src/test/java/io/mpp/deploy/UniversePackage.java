@@ -60,6 +60,15 @@ final class UniversePackage {
         return options;
     }
 
+    /** The schema config.json gives one option, by its dotted path; a missing node when it declares none. */
+    static JsonNode optionSchema(String path) {
+        JsonNode node = read("config.json");
+        for (String part : path.split("\\.")) {
+            node = node.path("properties").path(part);
+        }
+        return node;
+    }
+
     /** Dotted paths of every leaf option config.json declares, e.g. {@code locators.kubernetes.namespace}. */
     static List<String> optionPaths() {
         List<String> paths = new ArrayList<>();
@@ -109,17 +118,34 @@ final class UniversePackage {
         return JSON.valueToTree(options);
     }
 
+    /**
+     * The template, compiled once, and what Cosmos adds to the options: the property test renders thousands of apps,
+     * and compiling and reading the files for each took most of its time.
+     */
+    private static final class Template {
+        static final Mustache COMPILED = compile();
+        static final Map<String, Object> PACKAGE = Map.of(
+                "resource", JSON.convertValue(read("resource.json"), Map.class),
+                "package-name", read("package.json").path("name").asText(),
+                "package-version", read("package.json").path("version").asText());
+
+        private static Mustache compile() {
+            try {
+                return new DefaultMustacheFactory().compile(
+                        new StringReader(Files.readString(DIR.resolve("marathon.json.mustache"))), "marathon.json");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
     /** The text Cosmos would post to Marathon. */
     static String renderText(Map<String, Object> options) {
         Map<String, Object> scope = new HashMap<>(options);
-        scope.put("resource", JSON.convertValue(read("resource.json"), Map.class));
-        scope.put("package-name", read("package.json").path("name").asText());
-        scope.put("package-version", read("package.json").path("version").asText());
+        scope.putAll(Template.PACKAGE);
         try {
-            Mustache template = new DefaultMustacheFactory().compile(
-                    new StringReader(Files.readString(DIR.resolve("marathon.json.mustache"))), "marathon.json");
             StringWriter out = new StringWriter();
-            template.execute(out, scope).flush();
+            Template.COMPILED.execute(out, scope).flush();
             return out.toString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

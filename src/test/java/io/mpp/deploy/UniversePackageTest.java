@@ -2,6 +2,7 @@ package io.mpp.deploy;
 
 import static io.mpp.deploy.UniversePackage.JSON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
@@ -13,8 +14,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -385,6 +388,223 @@ class UniversePackageTest {
                 .put("MPP_AFFINITY_KEY", "a-key-of-well-over-thirty-two-characters");
         assertThat(MarathonAppRules.problems(bad)).hasSize(7)
                 .anyMatch(p -> p.startsWith("MPP_AFFINITY_KEY must come from a secret"));
+    }
+
+    /** config.json's string options, by dotted path; every one of them is in {@link #ALL_ON}. */
+    static List<String> stringOptions() {
+        return UniversePackage.optionPaths().stream()
+                .filter(path -> UniversePackage.optionSchema(path).path("type").asText().equals("string"))
+                .toList();
+    }
+
+    /**
+     * A JSON string cannot hold a raw control character, and the template writes options into JSON strings as they
+     * are: one such character anywhere, even last (where Java's {@code $} would let it pass), must be refused.
+     */
+    @Test
+    void everyStringOptionRefusesControlCharacters() {
+        assertThatThrownBy(() -> UniversePackage.render(UniversePackage.options(
+                Map.of("locators.marathon-apps", "/prometheus\n/other"))))
+                .as("why: the app is not JSON").hasMessageContaining("not JSON");
+        List<String> accepted = new ArrayList<>();
+        for (String path : stringOptions()) {
+            assertThat(ALL_ON).as("ALL_ON gives every string option a value").containsKey(path);
+            String good = (String) ALL_ON.get(path);
+            String name = path.substring(path.lastIndexOf('.') + 1);
+            for (char c : new char[] {'\u0000', '\u0001', '\t', '\n', '\r', '\u001f'}) {
+                int half = good.length() / 2;
+                for (String bad : List.of(c + good, good.substring(0, half) + c + good.substring(half), good + c)) {
+                    Map<String, Object> overrides = new HashMap<>(ALL_ON);
+                    overrides.put(path, bad);
+                    if (schemaProblems(overrides).stream().noneMatch(m -> m.contains(name))) {
+                        accepted.add(path + " = " + JSON.valueToTree(bad));
+                    }
+                }
+            }
+        }
+        assertThat(accepted).as("string options that take a control character").isEmpty();
+    }
+
+    /** Kubernetes in pod mode: every block of ALL_ON, without the service name. */
+    static final Map<String, Object> POD_MODE = with(ALL_ON, "locators.kubernetes.service-name", "");
+
+    private static Map<String, Object> with(Map<String, Object> base, String path, Object value) {
+        Map<String, Object> options = new HashMap<>(base);
+        options.put(path, value);
+        return options;
+    }
+
+    /**
+     * Values of one option each that mpp refuses at start, so every task would exit 1, with what the schema's
+     * message names and what the rules, from mpp's own checks, say.
+     */
+    static Stream<Arguments> valuesMppRefuses() {
+        return Stream.of(
+                Arguments.of(with(ALL_ON, "routing.selection-interval", "10x"), "selection-interval",
+                        "env MPP_SELECTION_INTERVAL: '10x' is not a duration"),
+                Arguments.of(with(ALL_ON, "routing.selection-interval", "10"), "selection-interval",
+                        "env MPP_SELECTION_INTERVAL: '10' is not a duration"),
+                Arguments.of(with(ALL_ON, "routing.selection-interval", "50ms"), "selection-interval",
+                        "env MPP_SELECTION_INTERVAL: '50ms' is too short"),
+                Arguments.of(with(ALL_ON, "routing.selection-interval", "99999999999h"), "selection-interval",
+                        "env MPP_SELECTION_INTERVAL: '99999999999h' is too long a duration"),
+                Arguments.of(with(ALL_ON, "routing.strategy", "minimum-history:5x"), "strategy",
+                        "env MPP_ROUTING_STRATEGY: routing strategy 'minimum-history:5x': '5x' is not a duration"),
+                Arguments.of(with(ALL_ON, "routing.strategy", "minimum-history:0s"), "strategy",
+                        "minimum-history needs a positive duration"),
+                Arguments.of(with(ALL_ON, "routing.strategy", "minimum-history:"), "strategy",
+                        "routing strategy 'minimum-history' needs a duration"),
+                Arguments.of(with(ALL_ON, "locators.marathon-url", "marathon.mesos:8080"), "marathon-url",
+                        "'marathon.mesos:8080' is not an http:// or https:// URL with a host"),
+                Arguments.of(with(ALL_ON, "locators.marathon-url", "http://m_1:8080"), "marathon-url",
+                        "'http://m_1:8080' is not an http:// or https:// URL with a host"),
+                Arguments.of(with(ALL_ON, "locators.marathon-url", "http://m1:8080/?x=1"), "marathon-url",
+                        "MPP_MARATHON_URL (urls): 'http://m1:8080/?x=1' is not a Marathon base URL"),
+                Arguments.of(with(ALL_ON, "locators.marathon-url", "http://mpp:pw@m1:8080"), "marathon-url",
+                        "carries credentials"),
+                Arguments.of(with(ALL_ON, "locators.marathon-url", ","), "marathon-url",
+                        "MPP_MARATHON_URL (urls) lists no URL"),
+                Arguments.of(with(ALL_ON, "locators.marathon-apps", "/prom etheus"), "marathon-apps",
+                        "'/prom etheus' is not a Marathon app ID"),
+                Arguments.of(with(ALL_ON, "locators.marathon-port", "99999999999"), "marathon-port",
+                        "'99999999999' is too large an index"),
+                Arguments.of(with(ALL_ON, "locators.marathon-auth-endpoint", "leader.mesos/acs/api/v1/auth/login"),
+                        "marathon-auth-endpoint", "is not an http:// or https:// URL"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.service-name", "Prom_1"), "service-name",
+                        "env MPP_KUBE_SERVICE_NAME: 'Prom_1' is not a Kubernetes name"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.service-name", "1prom"), "service-name",
+                        "serviceName '1prom' (MPP_KUBE_SERVICE_NAME) is not a Kubernetes service name"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.namespace", "n".repeat(64)), "namespace",
+                        "is not a Kubernetes name"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.port", "99999"), "port",
+                        "env MPP_KUBE_PORT: '99999' is not a TCP port (1 to 65535)"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.port", "0"), "port",
+                        "env MPP_KUBE_PORT: '0' is not a TCP port (1 to 65535)"),
+                Arguments.of(with(ALL_ON, "locators.kubernetes.port", "-web"), "port",
+                        "env MPP_KUBE_PORT: '-web' is neither a port number nor a port name"),
+                Arguments.of(with(POD_MODE, "locators.kubernetes.port", "prometheus-web-ui"), "kubernetes",
+                        "port 'prometheus-web-ui' cannot name a container port"),
+                Arguments.of(with(ALL_ON, "service.haproxy-group", ""), "haproxy-group",
+                        "HAPROXY_GROUP is missing"),
+                Arguments.of(with(ALL_ON, "service.secret-name", " "), "secret-name",
+                        "secret serviceCredential has no source"),
+                Arguments.of(with(ALL_ON, "routing.affinity-key-secret", " "), "affinity-key-secret",
+                        "secret affinityKey has no source"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("valuesMppRefuses")
+    void theSchemaRefusesWhatMppRefusesAtStart(Map<String, Object> overrides, String named, String mppSays) {
+        assertThat(MarathonAppRules.problems(UniversePackage.render(UniversePackage.options(overrides))))
+                .as("the rules, i.e. mpp at start").anyMatch(p -> p.contains(mppSays));
+        assertThat(schemaProblems(overrides)).anyMatch(m -> m.contains(named));
+    }
+
+    /** Per string option, values mpp takes, each with {@link #ALL_ON}'s other options. */
+    static final Map<String, List<String>> GOOD_VALUES = Map.ofEntries(
+            Map.entry("service.name", List.of("mpp", "prom-proxy", "a1")),
+            Map.entry("service.secret-name", List.of("", "mpp/sa", "monitoring/mpp-secret")),
+            Map.entry("service.haproxy-group", List.of("internal", "external", "internal,external")),
+            Map.entry("locators.marathon-url", List.of("http://marathon.mesos:8080", "https://leader.mesos",
+                    "https://m1.mesos:8443,https://m2.mesos:8443", "http://m1:8080, http://m2:8080",
+                    "https://leader.mesos/service/marathon/", "http://10.0.0.1:8080", "HTTP://Marathon.Mesos:8080")),
+            Map.entry("locators.marathon-apps", List.of("/prometheus", "prometheus", "/monitoring/prometheus/",
+                    "/monitoring/prometheus-a,/monitoring/prometheus-b", "/a, /b", "/Prom_1.x")),
+            Map.entry("locators.marathon-port", List.of("0", "1", "999999999", "web", "prometheus_http.1")),
+            Map.entry("locators.marathon-auth-endpoint", List.of("", "https://leader.mesos/acs/api/v1/auth/login",
+                    "http://10.0.0.1:8101/acs/api/v1/auth/login")),
+            Map.entry("locators.marathon-ca-file", List.of("", "/mnt/mesos/sandbox/.ssl/ca-bundle.crt")),
+            Map.entry("locators.backend-ca-file", List.of("", "/mnt/mesos/sandbox/ca.pem", "certs/a ca.pem")),
+            Map.entry("locators.endpoints-file", List.of("", "/mnt/mesos/sandbox/endpoints")),
+            Map.entry("locators.kubernetes.kubeconfig", List.of("", "/mnt/mesos/sandbox/kubeconfig")),
+            Map.entry("locators.kubernetes.namespace", List.of("default", "monitoring", "0ns", "n".repeat(63))),
+            Map.entry("locators.kubernetes.service-name", List.of("", "prometheus", "p", "prom-1", "s".repeat(63))),
+            Map.entry("locators.kubernetes.pod-label-selector", List.of("", "app=prometheus",
+                    "app=prometheus,tier in (monitoring),!canary")),
+            Map.entry("locators.kubernetes.port", List.of("", "web", "9090", "1", "65535", "prometheus-web-ui")),
+            Map.entry("routing.strategy", List.of("single-most-data", "random", "minimum-history:24h",
+                    "minimum-history:1h30m", "minimum-history:7d", "minimum-history:1.5h", "minimum-history:1ns")),
+            Map.entry("routing.selection-interval", List.of("10s", "1m30s", "100ms", "2h", "1.5s", "7d", "1m")),
+            Map.entry("routing.affinity-options", List.of("", "cookies", "sourceip", "cookies,sourceip")),
+            Map.entry("routing.affinity-trusted-proxies", List.of("", "0", "1", "64")),
+            Map.entry("routing.affinity-cookie-name", List.of("MPP.Route", "mpp_route-2")),
+            Map.entry("routing.affinity-key-secret", List.of("", "mpp/affinity-key")));
+
+    /**
+     * What the schema takes, mpp takes: for every string option, its good values, the bad ones above, and edits of
+     * the good ones (seeded, so a failure repeats) that the schema accepts render an app the rules find no fault
+     * with, in service mode and in pod mode. The good values themselves must pass the schema.
+     */
+    @Test
+    void everyValueTheSchemaTakesRendersAnAppMppStartsWith() {
+        JsonSchema schema = DRAFT_4.getSchema(UniversePackage.read("config.json"));
+        assertThat(GOOD_VALUES.keySet()).containsExactlyInAnyOrderElementsOf(stringOptions());
+        List<String> refusedGood = new ArrayList<>();
+        List<String> brokenApps = new ArrayList<>();
+        Random random = new Random(20261123);
+        String alphabet = "az09AZ.-_:/,@?#% smhdun5\"\\\n\u00b5";
+        int accepted = 0;
+        for (String path : stringOptions()) {
+            Set<String> candidates = new java.util.LinkedHashSet<>(GOOD_VALUES.get(path));
+            valuesMppRefuses().map(a -> (Map<?, ?>) a.get()[0]).forEach(o -> candidates.add((String) o.get(path)));
+            for (String good : GOOD_VALUES.get(path)) {
+                for (int i = 0; i < 40; i++) {
+                    candidates.add(mutant(good, alphabet, random));
+                }
+            }
+            candidates.remove(null);
+            for (String value : candidates) {
+                // Pod mode changes what the Kubernetes options may hold; the others are the same in both modes.
+                for (Map<String, Object> base : path.contains("kubernetes") ? List.of(ALL_ON, POD_MODE)
+                        : List.of(ALL_ON)) {
+                    Map<String, Object> options = UniversePackage.options(with(base, path, value));
+                    boolean valid = messages(schema.validate(UniversePackage.optionsAsJson(options))).isEmpty();
+                    if (!valid && base == ALL_ON && GOOD_VALUES.get(path).contains(value)) {
+                        refusedGood.add(path + " = " + JSON.valueToTree(value));
+                    }
+                    if (valid) {
+                        accepted++;
+                        List<String> problems;
+                        try {
+                            problems = MarathonAppRules.problems(UniversePackage.render(options));
+                        } catch (AssertionError notJson) {
+                            problems = List.of("the app is not JSON");
+                        }
+                        if (!problems.isEmpty()) {
+                            brokenApps.add(path + " = " + JSON.valueToTree(value) + (base == POD_MODE ? " (pod mode)"
+                                    : "") + ": " + problems);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(refusedGood).as("good values the schema refuses").isEmpty();
+        assertThat(brokenApps).as("values the schema takes but mpp refuses").isEmpty();
+        assertThat(accepted).as("the edits reach values the schema takes, not only ones it refuses")
+                .isGreaterThan(500);
+    }
+
+    /** One to three random edits (insert, replace, delete) of a value. */
+    private static String mutant(String value, String alphabet, Random random) {
+        StringBuilder text = new StringBuilder(value);
+        for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+            int at = random.nextInt(text.length() + 1);
+            char c = alphabet.charAt(random.nextInt(alphabet.length()));
+            switch (random.nextInt(3)) {
+                case 0 -> text.insert(at, c);
+                case 1 -> {
+                    if (at < text.length()) {
+                        text.setCharAt(at, c);
+                    }
+                }
+                default -> {
+                    if (at < text.length()) {
+                        text.deleteCharAt(at);
+                    }
+                }
+            }
+        }
+        return text.toString();
     }
 
     static Map<String, String> env(JsonNode app) {
