@@ -32,8 +32,11 @@ public final class ProxyFlags {
                     "label selector of the Prometheus pods, e.g. app=prometheus"),
             option("--kube-namespace", "MPP_KUBE_NAMESPACE", "NAMESPACE", ValueChecks.DNS_LABEL_OR_EMPTY,
                     "Kubernetes namespace of the service or pods"),
+            // An EndpointSlice lists the service's port names with the target ports' numbers: the service's own
+            // port number (e.g. 80 in front of 9090) matches nothing.
             option("--kube-port", "MPP_KUBE_PORT", "PORT", ValueChecks.KUBE_PORT,
-                    "container port name or number of Prometheus; empty: the first TCP port"),
+                    "Prometheus's port; service mode: the service port's name or its target port's number; pod mode:"
+                            + " a container port's name or number; empty: the first TCP port"),
             option("--marathon-url", "MPP_MARATHON_URL", "URLS", ValueChecks.HTTP_URL_LIST,
                     "Marathon URL; a comma list is tried in order (failover between masters)"),
             option("--marathon-apps", "MPP_MARATHON_APPS", "IDS", ValueChecks.MARATHON_APP_IDS,

@@ -29,4 +29,23 @@ class DeployDocTest {
         }
         assertThat(missing).as("settings without a row in README.md's settings table").isEmpty();
     }
+
+    /**
+     * MPP_KUBE_PORT means a different port in each mode, and a service's own port number, the one a reader thinks
+     * of first, matches nothing: README, --help and the Universe option must all say what docs/kubernetes.md does.
+     */
+    @Test
+    void theKubernetesPortIsDescribedAlikeEverywhere() throws Exception {
+        String meaning = "service mode: the service port's name or its target port's number; pod mode: a container"
+                + " port's name or number";
+        String readme = Files.readAllLines(Path.of("README.md")).stream()
+                .filter(line -> line.startsWith("| ") && line.contains("| `MPP_KUBE_PORT` |"))
+                .findFirst().orElseThrow();
+        String help = ProxyFlags.ORIGINAL.stream().filter(flag -> flag.variable().equals("MPP_KUBE_PORT"))
+                .findFirst().orElseThrow().help();
+        String option = UniversePackage.optionSchema("locators.kubernetes.port").path("description").asText();
+        assertThat(List.of(readme, help, option)).allSatisfy(text -> assertThat(text).containsIgnoringCase(meaning));
+        assertThat(Files.readString(Path.of("docs", "kubernetes.md")))
+                .contains("service mode: the service port's name (`web`) or its target port's number (`9090`");
+    }
 }

@@ -78,7 +78,7 @@ final class Pods implements ObjectKind {
         OptionalInt chosen = port.number() != 0 ? OptionalInt.of(port.number()) : port.pick(declared);
         if (chosen.isEmpty()) {
             return Found.problem("pod " + name + ": skipped: " + port.missing() + " among its container ports ("
-                    + PortSpec.list(declared) + "); set MPP_KUBE_PORT");
+                    + PortSpec.list(declared) + "); set MPP_KUBE_PORT to a container port's name or number");
         }
         try {
             return Found.of(List.of(Endpoint.of(scheme, pod.status().podIP(), chosen.getAsInt(), locator)), List.of());

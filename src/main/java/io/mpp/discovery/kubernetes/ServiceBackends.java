@@ -42,8 +42,11 @@ final class ServiceBackends {
         List<ServicePort> declared = Objects.requireNonNullElse(ports, List.of());
         OptionalInt chosen = port.pick(declared);
         if (chosen.isEmpty()) {
+            // A slice or subset lists the service's port names with the target ports' numbers, so a service's own
+            // port number (80 in front of a 9090) is never among them: the message says which kind each one is.
             return Found.problem(what + ": skipped " + ready.size() + " ready address(es): " + port.missing()
-                    + " among its ports (" + PortSpec.list(declared) + "); set MPP_KUBE_PORT");
+                    + " among its ports (" + PortSpec.list(declared) + "); set MPP_KUBE_PORT to a service port's name"
+                    + " or a target port's number");
         }
         List<Endpoint> endpoints = new ArrayList<>();
         List<String> problems = new ArrayList<>();

@@ -135,8 +135,8 @@ class KubernetesLocatorTest {
         CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
         assertThat(composite.locate()).isEmpty();
         assertThat(locator.problem()).isEqualTo("2 problems, first: EndpointSlice prom-a: skipped 1 ready"
-                + " address(es): no port 9090 among its ports (web=9091/TCP); set MPP_KUBE_PORT, and no endpoint"
-                + " found");
+                + " address(es): no port 9090 among its ports (web=9091/TCP); set MPP_KUBE_PORT to a service port's"
+                + " name or a target port's number, and no endpoint found");
         assertThat(locator.warning()).isNull();
 
         HealthCheck.Result health = new LocatorHealthCheck(composite, locator.name()).execute();
@@ -152,7 +152,7 @@ class KubernetesLocatorTest {
         CompositeLocator composite = new CompositeLocator(List.of(locator), Clock.systemUTC());
         assertThat(urls(composite.locate())).containsExactly("http://10.1.0.5:9091");
         String skipped = "EndpointSlice prom-b: skipped 1 ready address(es): no TCP port among its ports"
-                + " (dns=53/UDP); set MPP_KUBE_PORT";
+                + " (dns=53/UDP); set MPP_KUBE_PORT to a service port's name or a target port's number";
         assertThat(locator.warning()).isEqualTo(skipped);
         assertThat(locator.problem()).isNull();
 

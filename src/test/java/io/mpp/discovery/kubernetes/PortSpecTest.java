@@ -70,21 +70,25 @@ class PortSpecTest {
         List<ServicePort> ports = List.of(new ServicePort("web", 9091, "TCP"), new ServicePort("dns", 53, "UDP"));
         List<ServicePort> udpOnly = List.of(new ServicePort("dns", 53, "UDP"));
         List<ServiceBackends.Ready> ready = List.of(new ServiceBackends.Ready("10.1.0.6", null));
+        // Service mode: names are the service's ports', numbers the target ports' (what a slice lists); the message
+        // says so, since a service's own port number (80 in front of a 9090) is the likely mistake.
+        String service = "; set MPP_KUBE_PORT to a service port's name or a target port's number";
         assertThat(new ServiceBackends(PortSpec.FIRST_TCP, "http", "k").read("EndpointSlice prom-b", ready, udpOnly)
                 .problems()).containsExactly("EndpointSlice prom-b: skipped 1 ready address(es): no TCP port among"
-                + " its ports (dns=53/UDP); set MPP_KUBE_PORT");
+                + " its ports (dns=53/UDP)" + service);
         assertThat(new ServiceBackends(PortSpec.parse("9090"), "http", "k").read("EndpointSlice prom-a", ready, ports)
                 .problems()).containsExactly("EndpointSlice prom-a: skipped 1 ready address(es): no port 9090 among"
-                + " its ports (web=9091/TCP, dns=53/UDP); set MPP_KUBE_PORT");
+                + " its ports (web=9091/TCP, dns=53/UDP)" + service);
         assertThat(new ServiceBackends(PortSpec.parse("metrics"), "http", "k").read("Endpoints prom subset 1", ready,
                 ports).problems()).containsExactly("Endpoints prom subset 1: skipped 1 ready address(es): no port"
-                + " 'metrics' among its ports (web=9091/TCP, dns=53/UDP); set MPP_KUBE_PORT");
+                + " 'metrics' among its ports (web=9091/TCP, dns=53/UDP)" + service);
 
         var pod = ApiServer.MAPPER.readTree(FakeKubeApi.pod("prom-0", "1", "Running", true, "10.4.0.3", false,
                 FakeKubeApi.containerPort("dns", 53, "UDP")));
+        String pods = "; set MPP_KUBE_PORT to a container port's name or number";
         assertThat(new Pods("ns", "app=p", PortSpec.FIRST_TCP, "http", "k").read(pod).problems()).containsExactly(
-                "pod prom-0: skipped: no TCP port among its container ports (dns=53/UDP); set MPP_KUBE_PORT");
+                "pod prom-0: skipped: no TCP port among its container ports (dns=53/UDP)" + pods);
         assertThat(new Pods("ns", "app=p", PortSpec.parse("web"), "http", "k").read(pod).problems()).containsExactly(
-                "pod prom-0: skipped: no port 'web' among its container ports (dns=53/UDP); set MPP_KUBE_PORT");
+                "pod prom-0: skipped: no port 'web' among its container ports (dns=53/UDP)" + pods);
     }
 }
