@@ -14,10 +14,11 @@ import java.util.function.LongSupplier;
  * its requests fail (an auth proxy in front of it that lets the probe's query through, a broken query path), the
  * probe would let it back in at once and the next request would fail again: a selection, a failed attempt and a few
  * log lines every {@link Selector#MIN_GAP}, for as long as it lasts. So a failure after a selection let the backend
- * back in is a new strike, and from the second strike on the backend is held out for the first hold times
- * 2^(strike - 1) (400 ms, 800 ms, ... with a first hold of 200 ms), at most the selection interval. Failures of
- * requests that were under way together are one strike: they say nothing new. Strikes are forgotten once the last
- * failure is older than twice the longest hold.
+ * back in soon after is a new strike, and from the second strike on the backend is held out for the first hold
+ * times 2^(strike - 1) (400 ms, 800 ms, ... with a first hold of 200 ms), at most the selection interval. Failures of
+ * requests that were under way together are one strike: they say nothing new. A failure that comes later than soon
+ * (a second, or twice the hold just served) is an occasional one: the count starts again, with no hold. Strikes are
+ * forgotten once the last failure, or the let-back-in after it, is older than twice the longest hold.
  *
  * <p>Request threads report failures, the selector thread asks and lets back in; the methods are synchronized, and
  * they run on failures and once per candidate and selection, never on a request that succeeds.
@@ -30,10 +31,17 @@ final class HoldDowns {
      * @param count       strikes so far
      * @param lastFailure when it last failed a request, by the clock
      * @param letBackIn   whether a selection let it back in since the last strike
+     * @param letBackInAt when, by the clock; meaningful only with {@code letBackIn}
+     * @param hold        the hold of the last strike, in nanoseconds; 0 for none
      * @param heldUntil   when its hold ends, by the clock; at or before {@code lastFailure} when there is none
      * @param why         why its last failed request failed
      */
-    private record Strikes(int count, long lastFailure, boolean letBackIn, long heldUntil, String why) {
+    private record Strikes(int count, long lastFailure, boolean letBackIn, long letBackInAt, long hold,
+                           long heldUntil, String why) {
+
+        Strikes failedAgain(long now, String reason) {
+            return new Strikes(count, now, false, letBackInAt, hold, heldUntil, reason);
+        }
     }
 
     /** A hold in force: how long it lasts still, and why the backend's last failed request failed. */
@@ -48,6 +56,8 @@ final class HoldDowns {
 
     private final long firstHold;
     private final long longestHold;
+    /** How soon after a let-back-in a failure must come, at least, to be a strike that holds. */
+    private final long soon;
     private final long forgetAfter;
     private final LongSupplier nanos;
     private final Map<Endpoint, Strikes> strikes = new HashMap<>();
@@ -60,7 +70,8 @@ final class HoldDowns {
     HoldDowns(Duration firstHold, Duration interval, LongSupplier nanos) {
         this.firstHold = firstHold.toNanos();
         this.longestHold = Math.max(interval.toNanos(), this.firstHold);
-        this.forgetAfter = 2 * longestHold;
+        this.soon = 5 * this.firstHold;
+        this.forgetAfter = Math.max(2 * longestHold, soon);
         this.nanos = nanos;
     }
 
@@ -68,19 +79,19 @@ final class HoldDowns {
     synchronized Duration failed(Endpoint backend, String why) {
         long now = nanos.getAsLong();
         Strikes last = strikes.get(backend);
-        if (last == null || now - last.lastFailure() > forgetAfter) {
-            // The first strike holds nothing: out until the next selection, as for any failure.
-            strikes.put(backend, new Strikes(1, now, false, now, why));
+        if (last != null && !last.letBackIn() && now - last.lastFailure() <= forgetAfter) {
+            // Under way with the request that struck, or sent before the backend left: the same strike.
+            strikes.put(backend, last.failedAgain(now, why));
             return Duration.ZERO;
         }
-        if (!last.letBackIn()) {
-            // Under way with the request that struck, or sent before the backend left: the same strike.
-            strikes.put(backend, new Strikes(last.count(), now, false, last.heldUntil(), why));
+        if (last == null || !last.letBackIn() || now - last.letBackInAt() > Math.max(soon, 2 * last.hold())) {
+            // The first strike holds nothing: out until the next selection, as for any failure.
+            strikes.put(backend, new Strikes(1, now, false, now, 0, now, why));
             return Duration.ZERO;
         }
         int count = last.count() + 1;
         long hold = holdOf(count);
-        strikes.put(backend, new Strikes(count, now, false, now + hold, why));
+        strikes.put(backend, new Strikes(count, now, false, last.letBackInAt(), hold, now + hold, why));
         return Duration.ofNanos(hold);
     }
 
@@ -93,19 +104,25 @@ final class HoldDowns {
 
     /** A selection published the backend as live: its next failure is a new strike. */
     synchronized void letBackIn(Endpoint backend) {
+        long now = nanos.getAsLong();
         strikes.computeIfPresent(backend, (b, s) -> s.letBackIn() ? s
-                : new Strikes(s.count(), s.lastFailure(), true, s.heldUntil(), s.why()));
+                : new Strikes(s.count(), s.lastFailure(), true, now, s.hold(), s.heldUntil(), s.why()));
     }
 
     /** Forgets the backends whose last failure is too old to count; so does a backend discovery dropped. */
     synchronized void forgetQuiet() {
         long now = nanos.getAsLong();
-        strikes.values().removeIf(s -> now - s.lastFailure() > forgetAfter);
+        strikes.values().removeIf(s -> now - lastNews(s) > forgetAfter);
     }
 
     /** How many backends it keeps strikes of. */
     synchronized int tracked() {
         return strikes.size();
+    }
+
+    /** The last failure, or the let-back-in after it: a failure within twice a hold of the latter still counts. */
+    private static long lastNews(Strikes s) {
+        return s.letBackIn() && s.letBackInAt() - s.lastFailure() > 0 ? s.letBackInAt() : s.lastFailure();
     }
 
     /** The hold of a strike: none for the first, the first hold times 2^(strike - 1) after, at most the longest. */

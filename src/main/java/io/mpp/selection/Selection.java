@@ -11,7 +11,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * One immutable outcome of a selection, swapped atomically by the {@link Selector}. Requests read it without locks.
  *
  * @param serving    the backends requests go to; one of them answers each request
- * @param live       every live backend: where a request goes when the serving ones failed it
+ * @param live       every live backend: where a request goes when the serving ones failed it; last, those held out
+ *                   for failing requests again and again ({@code HoldDowns}), a reserve for when the others fail
  * @param candidates everything discovered, with probe results and the strategy's measured value, for the status page
  * @param at         when the probes behind it ran
  * @param satisfied  false when no live backend met the strategy and all live ones serve instead
@@ -56,14 +57,18 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
      * tried.
      */
     public Endpoint pickOther(Collection<Endpoint> tried) {
-        Endpoint next = pickAmong(serving, tried);
-        return next != null ? next : pickAmong(live, tried);
+        Endpoint next = pickAmong(serving, tried, false);
+        if (next == null) {
+            next = pickAmong(live, tried, true);
+        }
+        return next != null ? next : pickAmong(live, tried, false);
     }
 
-    private static Endpoint pickAmong(List<Endpoint> backends, Collection<Endpoint> tried) {
+    /** An untried one of the backends, at random; with {@code probedOnly}, only one {@link #probedLive}. */
+    private Endpoint pickAmong(List<Endpoint> backends, Collection<Endpoint> tried, boolean probedOnly) {
         List<Endpoint> left = new ArrayList<>(backends.size());
         for (Endpoint e : backends) {
-            if (!tried.contains(e)) {
+            if (!tried.contains(e) && (!probedOnly || probedLive(e))) {
                 left.add(e);
             }
         }
@@ -106,8 +111,8 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
 
     /**
      * This selection with a backend that just failed a request taken out. When it was the only serving one, the
-     * other live ones serve (not satisfied) until the next selection decides; when it was the last live one, the
-     * busy ones do, as a selection would have them.
+     * other live ones serve (not satisfied) until the next selection decides, the held ones only when no other is
+     * left; when it was the last live one, the busy ones do, as a selection would have them.
      */
     public Selection without(Endpoint failed) {
         if (!live.contains(failed) && !serving.contains(failed)) {
@@ -121,7 +126,10 @@ public record Selection(List<Endpoint> serving, List<Endpoint> live, List<Candid
         }
         List<Endpoint> nowServing = serving.stream().filter(e -> !e.equals(failed)).toList();
         boolean stillSatisfied = satisfied && !nowServing.isEmpty();
-        return new Selection(nowServing.isEmpty() ? nowLive : nowServing, nowLive, candidates, at, stillSatisfied,
-                leaving);
+        if (nowServing.isEmpty()) {
+            List<Endpoint> free = nowLive.stream().filter(this::probedLive).toList();
+            nowServing = free.isEmpty() ? nowLive : free;
+        }
+        return new Selection(nowServing, nowLive, candidates, at, stillSatisfied, leaving);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -219,15 +220,27 @@ public final class Selector implements Managed, SelectionSource {
             }
             probed.add(c);
         }
+        Map<Endpoint, HoldDowns.Hold> held = holdsInForce(probed);
         List<Candidate> candidates = new ArrayList<>(probed.size());
-        for (Candidate c : holdOut(probed)) {
+        for (Candidate c : probed) {
+            if (held.containsKey(c.endpoint())) {
+                // Answering: requests already waiting on it stay there, it does answer.
+                c = Candidate.down(c.endpoint(), true, held.get(c.endpoint()).describe());
+            }
             candidates.add(c.live()
                     ? c.withMeasured(strategy.measure(c, now)).withLiveSince(wasLive.getOrDefault(c.endpoint(), now))
                     : c);
         }
         List<Candidate> live = candidates.stream().filter(Candidate::live).toList();
-        // Before the publish: a request it sends to one of them may fail at once, and that is a new strike.
-        live.forEach(c -> holds.letBackIn(c.endpoint()));
+        // Before the publish: a request it sends to one of them may fail at once, and that is a new strike. Not one
+        // that failed since this selection started: the publish takes it out again, and its failure was one of a
+        // burst under way already.
+        for (Candidate c : live) {
+            Failure failure = failures.get(c.endpoint());
+            if (failure == null || failure.at() <= started) {
+                holds.letBackIn(c.endpoint());
+            }
+        }
         holds.forgetQuiet();
         // With none live, busy ones answer in the end, as they would to a client asking them directly; a 503 would
         // not. They take requests, so they count as live in the selection.
@@ -236,8 +249,10 @@ public final class Selector implements Managed, SelectionSource {
         boolean satisfied = !chosen.isEmpty();
         List<Endpoint> serving = (satisfied ? chosen : takers).stream().map(Candidate::endpoint).toList();
         List<Candidate> leaving = leavingProbes.stream().map(CompletableFuture::join).toList();
-        Selection next = new Selection(serving, takers.stream().map(Candidate::endpoint).toList(), candidates, now,
-                satisfied, leaving);
+        // The held ones last: a reserve for requests whose other backends failed, never chosen while one is left.
+        List<Endpoint> liveAndHeld = new ArrayList<>(takers.stream().map(Candidate::endpoint).toList());
+        liveAndHeld.addAll(held.keySet());
+        Selection next = new Selection(serving, liveAndHeld, candidates, now, satisfied, leaving);
         Selection previous = current.getAndSet(next);
         // A failure reported after the probes started and after the check above must not be undone by this publish.
         failures.forEach((backend, failure) -> {
@@ -252,11 +267,11 @@ public final class Selector implements Managed, SelectionSource {
     }
 
     /**
-     * The candidates with each live one that is held out down instead, saying why; but when every live one is held,
-     * none is: a backend that fails some requests serves better than none, which answers every request with 503.
+     * The holds of the live candidates that are held out; but when every live one is held, none: a backend that
+     * fails some requests serves better than none, which answers every request with 503.
      */
-    private List<Candidate> holdOut(List<Candidate> probed) {
-        Map<Endpoint, HoldDowns.Hold> held = new HashMap<>();
+    private Map<Endpoint, HoldDowns.Hold> holdsInForce(List<Candidate> probed) {
+        Map<Endpoint, HoldDowns.Hold> held = new LinkedHashMap<>();
         boolean anyFree = false;
         for (Candidate c : probed) {
             if (c.live()) {
@@ -268,12 +283,7 @@ public final class Selector implements Managed, SelectionSource {
                 }
             }
         }
-        if (!anyFree || held.isEmpty()) {
-            return probed;
-        }
-        // Answering: requests already waiting on it stay there, it does answer.
-        return probed.stream().map(c -> held.containsKey(c.endpoint())
-                ? Candidate.down(c.endpoint(), true, held.get(c.endpoint()).describe()) : c).toList();
+        return anyFree ? held : Map.of();
     }
 
     /**

@@ -87,16 +87,43 @@ class HoldDownsTest {
     }
 
     @Test
-    void strikesAreForgottenOnceTheLastFailureIsOlderThanTwiceTheLongestHold() {
+    void aFailureThatComesLateAfterTheLetBackInStartsTheCountAgain() {
         holds.failed(A, "answered 502");
         assertThat(letBackInAndFail(A)).isEqualTo(Duration.ofMillis(400));
+        advance(Duration.ofMillis(400));
         holds.letBackIn(A);
-        advance(Duration.ofSeconds(20)); // twice the longest hold, not more
+        advance(Duration.ofSeconds(1)); // soon: within a second, or twice the hold just served
         assertThat(holds.failed(A, "answered 502")).as("strike 3").isEqualTo(Duration.ofMillis(800));
+        advance(Duration.ofMillis(800));
         holds.letBackIn(A);
-        advance(Duration.ofSeconds(20).plusNanos(1));
+        advance(Duration.ofMillis(1600).plusNanos(1));
         assertThat(holds.failed(A, "answered 502")).as("strike 1 again").isZero();
         assertThat(letBackInAndFail(A)).as("strike 2 again").isEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
+    void afterALongHoldAFailureWithinTwiceThatHoldKeepsIt() {
+        holds.failed(A, "answered 502");
+        Duration hold = Duration.ZERO;
+        while (hold.compareTo(Duration.ofSeconds(10)) < 0) {
+            advance(hold);
+            hold = letBackInAndFail(A);
+        }
+        advance(hold);
+        holds.letBackIn(A);
+        advance(Duration.ofSeconds(19)); // it served a while, then failed again
+        assertThat(holds.failed(A, "answered 502")).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void anOccasionalFailureNeverHolds() {
+        // One failed request every 15 s, thousands of good ones between: each selection lets it back in at once.
+        for (int i = 0; i < 8; i++) {
+            assertThat(holds.failed(A, "answered 502")).as("failure %d", i).isZero();
+            advance(Duration.ofMillis(200));
+            holds.letBackIn(A);
+            advance(Duration.ofMillis(14_800));
+        }
     }
 
     @Test

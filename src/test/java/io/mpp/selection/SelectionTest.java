@@ -28,6 +28,22 @@ class SelectionTest {
     }
 
     @Test
+    void aHeldBackendIsTheLastResortOfRetriesAndOfAFailure() {
+        // C is live by its probe but held out for failing requests again and again: last in live, as a reserve.
+        List<Candidate> probed = List.of(Candidate.live(A, BackendFacts.unknown("t")),
+                Candidate.live(B, BackendFacts.unknown("t")), Candidate.down(C, true, "held out for another 1.0 s"));
+        Selection s = new Selection(List.of(A), List.of(A, B, C), probed, Instant.EPOCH, true);
+        for (int i = 0; i < 50; i++) {
+            assertThat(s.pickOther(List.of(A))).isEqualTo(B);
+        }
+        assertThat(s.pickOther(List.of(A, B))).isEqualTo(C);
+
+        Selection afterA = s.without(A);
+        assertThat(afterA.serving()).as("the free one, not the held one").containsExactly(B);
+        assertThat(afterA.without(B).serving()).as("then the held one, rather than none").containsExactly(C);
+    }
+
+    @Test
     void withoutTheOnlyServingBackendTheLiveOnesServeUnsatisfied() {
         Selection s = new Selection(List.of(A), List.of(A, B), List.of(), Instant.EPOCH, true);
         Selection after = s.without(A);

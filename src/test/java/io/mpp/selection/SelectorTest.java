@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -336,6 +337,79 @@ class SelectorTest {
         } finally {
             logger.detachAppender(log);
         }
+    }
+
+    @Test
+    void aHeldBackendTakesOverWhenTheOnlyFreeOneFails() throws Exception {
+        AtomicLong holdClock = new AtomicLong(); // stands still: the hold lasts as long as the test
+        probes.put(A, live(A, 2)); // the most data: chosen whenever it is live and not held
+        probes.put(B, live(B, 1));
+        Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofHours(1),
+                holdClock::get);
+        s.start();
+        s.reportFailure(A, "answered 502");
+        Await.until(Duration.ofSeconds(10), "A let back in", () -> s.current().serving().equals(List.of(A)));
+        s.reportFailure(A, "answered 502");
+        Await.until(Duration.ofSeconds(10), "a selection to hold A out, B serving",
+                () -> s.current().serving().equals(List.of(B)) && candidate(s.current(), A).error() != null);
+        assertThat(s.current().live()).as("A last, as a reserve").containsExactly(B, A);
+        assertThat(s.current().probedLiveCount()).isOne();
+        assertThat(s.current().pickOther(List.of())).as("B first").isEqualTo(B);
+
+        s.reportFailure(B, "connection broken");
+
+        // The reserve left nothing: the failing request's retry got 502, and every request 503 until a selection.
+        assertThat(s.current().serving()).containsExactly(A);
+    }
+
+    @Test
+    void aBackendThatFailsWhileASelectionMeasuresItIsNotLetBackIn() {
+        AtomicLong holdClock = new AtomicLong();
+        AtomicReference<Runnable> whileMeasuringB = new AtomicReference<>();
+        Strategy mostData = new SingleMostDataStrategy();
+        Strategy measuring = new Strategy() {
+            @Override
+            public String describe() {
+                return mostData.describe();
+            }
+
+            @Override
+            public String measures() {
+                return mostData.measures();
+            }
+
+            @Override
+            public Reading measure(Candidate candidate, java.time.Instant now) {
+                Runnable during = candidate.endpoint().equals(B) ? whileMeasuringB.getAndSet(null) : null;
+                if (during != null) {
+                    during.run();
+                }
+                return mostData.measure(candidate, now);
+            }
+
+            @Override
+            public List<Candidate> choose(List<Candidate> live) {
+                return mostData.choose(live);
+            }
+        };
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2));
+        Selector s = selector(measuring, Duration.ofSeconds(1), Duration.ofHours(1), holdClock::get);
+        s.stop(); // no selections in the background: the test runs each one
+        s.selectOnce();
+        assertThat(s.current().serving()).containsExactly(B);
+
+        // Requests sent to B under that selection fail one after another: one strike.
+        s.reportFailure(B, "answered 502 (request 1)");
+        whileMeasuringB.set(() -> s.reportFailure(B, "answered 502 (request 2)"));
+        s.selectOnce();
+        assertThat(s.current().live()).doesNotContain(B);
+        s.reportFailure(B, "answered 502 (request 3)");
+        s.selectOnce();
+
+        // The selection that measured it while request 2 failed had let it back in: request 3 made a second strike.
+        assertThat(candidate(s.current(), B).error()).isNull();
+        assertThat(s.current().serving()).containsExactly(B);
     }
 
     @Test
