@@ -3,6 +3,7 @@ package io.mpp.discovery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mpp.testing.Await;
+import io.mpp.testing.FixedLocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -40,17 +41,7 @@ class CompositeLocatorTest {
     }
 
     private static Locator fixed() {
-        return new Locator() {
-            @Override
-            public String name() {
-                return "fixed";
-            }
-
-            @Override
-            public List<Endpoint> locate() {
-                return List.of(A);
-            }
-        };
+        return FixedLocator.of(A);
     }
 
     @Test

@@ -6,11 +6,11 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Endpoint;
-import io.mpp.discovery.Locator;
 import io.mpp.proxy.ProxyMetrics;
 import io.mpp.selection.Candidate;
 import io.mpp.selection.RandomStrategy;
 import io.mpp.selection.Selector;
+import io.mpp.testing.FixedLocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,18 +33,7 @@ class SelectionMetricsTest {
 
     @Test
     void everyRunResultHasItsSeriesAndARunWhereBusyOnesServeCountsAsBusy() throws Exception {
-        Locator locator = new Locator() {
-            @Override
-            public String name() {
-                return "fixed";
-            }
-
-            @Override
-            public List<Endpoint> locate() {
-                return List.of(BUSY);
-            }
-        };
-        selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()),
+        selector = new Selector(new CompositeLocator(List.of(FixedLocator.of(BUSY)), Clock.systemUTC()),
                 e -> CompletableFuture.completedFuture(Candidate.busy(e, "query: no answer within 2000 ms")),
                 new RandomStrategy(), Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofMinutes(2),
                 Clock.systemUTC());

@@ -10,6 +10,7 @@ import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.Locator;
 import io.mpp.testing.Await;
+import io.mpp.testing.FixedLocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -46,18 +47,10 @@ class SelectorTest {
     }
 
     private Selector selector(Strategy strategy, Duration probeDeadline, Duration interval, LongSupplier holdClock) {
-        Locator locator = new Locator() {
-            @Override
-            public String name() {
-                return "fixed";
-            }
-
-            @Override
-            public List<Endpoint> locate() {
-                locates.incrementAndGet();
-                return listed;
-            }
-        };
+        Locator locator = new FixedLocator(() -> {
+            locates.incrementAndGet();
+            return listed;
+        });
         BackendProbe probe = endpoint -> probes.getOrDefault(endpoint, new CompletableFuture<>());
         selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, strategy,
                 interval, probeDeadline, Duration.ofMinutes(2), Clock.systemUTC(), holdClock);

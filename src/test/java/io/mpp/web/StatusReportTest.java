@@ -12,6 +12,7 @@ import io.mpp.selection.BackendProbe;
 import io.mpp.selection.Candidate;
 import io.mpp.selection.RandomStrategy;
 import io.mpp.selection.Selector;
+import io.mpp.testing.FixedLocator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,17 +39,7 @@ class StatusReportTest {
     }
 
     private Selector started(Map<Endpoint, Candidate> probed) throws Exception {
-        Locator locator = new Locator() {
-            @Override
-            public String name() {
-                return "fixed";
-            }
-
-            @Override
-            public List<Endpoint> locate() {
-                return List.copyOf(probed.keySet());
-            }
-        };
+        Locator locator = new FixedLocator(() -> List.copyOf(probed.keySet()));
         BackendProbe probe = endpoint -> CompletableFuture.completedFuture(probed.get(endpoint));
         selector = new Selector(new CompositeLocator(List.of(locator), Clock.systemUTC()), probe, new RandomStrategy(),
                 Duration.ofHours(1), Duration.ofSeconds(10), Duration.ofMinutes(2), Clock.systemUTC());
