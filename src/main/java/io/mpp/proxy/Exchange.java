@@ -166,7 +166,8 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             now.add(backend);
             tried = List.copyOf(now);
         }
-        Attempt attempt = new Attempt(backend, System.nanoTime() + policy.headersTimeout().toNanos());
+        long now = System.nanoTime();
+        Attempt attempt = new Attempt(backend, now, now + policy.headersTimeout().toNanos());
         try {
             attempt.call = proxy.newCall(request, backend, body, attempt);
         } catch (IllegalArgumentException e) {
@@ -201,7 +202,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         boolean exchangeTimedOut = failure instanceof TimeoutException && !(failure instanceof HungBackend);
         if (!exchangeTimedOut) {
             // A backend that timed out on the whole budget may just be slow; the others failed for a reason.
-            selection.reportFailure(failed.backend, why);
+            selection.reportFailure(failed.backend, failed.sentAt, why);
         }
         Endpoint next = failed.next != null ? failed.next : nextBackend();
         if (next != null) {
@@ -266,6 +267,8 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         private static final int ABANDONED = 2;
 
         private final Endpoint backend;
+        /** When it was sent, by {@link System#nanoTime()}. */
+        private final long sentAt;
         private final long deadline;
         private final AtomicInteger state = new AtomicInteger(WAITING);
         /** Set before the call starts, and read only after (by the answer's thread, or after {@link #current}). */
@@ -275,8 +278,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         private volatile Endpoint next;
         private int status;
 
-        Attempt(Endpoint backend, long deadline) {
+        Attempt(Endpoint backend, long sentAt, long deadline) {
             this.backend = backend;
+            this.sentAt = sentAt;
             this.deadline = deadline;
         }
 

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * log lines every {@link Selector#MIN_GAP}, for as long as it lasts. So a failure after a selection let the backend
  * back in soon after is a new strike, and from the second strike on the backend is held out for the first hold
  * times 2^(strike - 1) (400 ms, 800 ms, ... with a first hold of 200 ms), at most the selection interval. Failures of
- * requests that were under way together are one strike: they say nothing new. A failure that comes later than soon
+ * requests that were under way together are one strike: they say nothing new; nor does a request sent before the
+ * let-back-in that fails after it (a slow one). A failure that comes later than soon
  * (a second, or twice the hold just served) is an occasional one: the count starts again, with no hold. Strikes are
  * forgotten once the last failure, or the let-back-in after it, is older than twice the longest hold.
  *
@@ -75,10 +76,18 @@ final class HoldDowns {
         this.nanos = nanos;
     }
 
-    /** Records a failed request of the backend; the hold this failure starts, or zero when it starts none. */
-    synchronized Duration failed(Endpoint backend, String why) {
+    /**
+     * Records a failed request of the backend; the hold this failure starts, or zero when it starts none.
+     *
+     * @param sentAt when the request was sent to the backend, by the clock
+     */
+    synchronized Duration failed(Endpoint backend, long sentAt, String why) {
         long now = nanos.getAsLong();
         Strikes last = strikes.get(backend);
+        if (last != null && last.letBackIn() && sentAt - last.letBackInAt() < 0) {
+            // Sent before the let-back-in: it tells nothing of how the backend has done since.
+            return Duration.ZERO;
+        }
         if (last != null && !last.letBackIn() && now - last.lastFailure() <= forgetAfter) {
             // Under way with the request that struck, or sent before the backend left: the same strike.
             strikes.put(backend, last.failedAgain(now, why));

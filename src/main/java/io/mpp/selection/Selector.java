@@ -157,9 +157,9 @@ public final class Selector implements Managed, SelectionSource {
     }
 
     @Override
-    public void reportFailure(Endpoint backend, String why) {
+    public void reportFailure(Endpoint backend, long sentAt, String why) {
         failures.put(backend, new Failure(System.nanoTime(), why));
-        Duration hold = holds.failed(backend, why);
+        Duration hold = holds.failed(backend, sentAt, why);
         Selection before = current.getAndUpdate(s -> s.without(backend));
         if (before.live().contains(backend) || before.serving().contains(backend)) {
             if (hold.isZero()) {

@@ -21,15 +21,20 @@ class HoldDownsTest {
         now.addAndGet(by.toNanos());
     }
 
+    /** A request sent just now failed. */
+    private Duration failed(Endpoint backend, String why) {
+        return holds.failed(backend, now.get(), why);
+    }
+
     /** A selection lets the backend back in, and one of its requests fails at once. */
     private Duration letBackInAndFail(Endpoint backend) {
         holds.letBackIn(backend);
-        return holds.failed(backend, "answered 502");
+        return failed(backend, "answered 502");
     }
 
     @Test
     void eachStrikeAfterTheFirstHoldsTwiceAsLongAsTheOneBefore() {
-        assertThat(holds.failed(A, "answered 502")).as("strike 1: out until the next selection").isZero();
+        assertThat(failed(A, "answered 502")).as("strike 1: out until the next selection").isZero();
         assertThat(holds.held(A)).isNull();
         assertThat(letBackInAndFail(A)).isEqualTo(Duration.ofMillis(400));
         assertThat(holds.held(A)).isEqualTo(new HoldDowns.Hold(Duration.ofMillis(400), "answered 502"));
@@ -45,11 +50,11 @@ class HoldDownsTest {
 
     @Test
     void failuresWithNoSelectionLettingItBackInBetweenAreOneStrike() {
-        assertThat(holds.failed(A, "connection refused")).isZero();
+        assertThat(failed(A, "connection refused")).isZero();
         assertThat(letBackInAndFail(A)).isEqualTo(Duration.ofMillis(400));
         for (int i = 0; i < 16; i++) { // requests that were under way together
             advance(Duration.ofMillis(5));
-            assertThat(holds.failed(A, "answered 502 (" + i + ")")).isZero();
+            assertThat(failed(A, "answered 502 (" + i + ")")).isZero();
         }
         assertThat(holds.held(A)).as("the hold the strike started, with the last failure's reason")
                 .isEqualTo(new HoldDowns.Hold(Duration.ofMillis(400 - 16 * 5), "answered 502 (15)"));
@@ -58,17 +63,30 @@ class HoldDownsTest {
     }
 
     @Test
+    void aSlowRequestSentBeforeTheLetBackInIsNoNewStrike() {
+        failed(A, "answered 502");
+        long sentBefore = now.get();
+        advance(Duration.ofMillis(300));
+        holds.letBackIn(A);
+        advance(Duration.ofMillis(50));
+        assertThat(holds.failed(A, sentBefore, "timed out")).as("it says nothing of the backend since").isZero();
+        assertThat(holds.held(A)).isNull();
+        assertThat(failed(A, "answered 502")).as("a request sent after the let-back-in").isEqualTo(
+                Duration.ofMillis(400));
+    }
+
+    @Test
     void letBackInTwiceIsStillOneChance() {
-        holds.failed(A, "answered 502");
+        failed(A, "answered 502");
         holds.letBackIn(A);
         holds.letBackIn(A);
-        assertThat(holds.failed(A, "answered 502")).isEqualTo(Duration.ofMillis(400));
-        assertThat(holds.failed(A, "answered 502")).isZero();
+        assertThat(failed(A, "answered 502")).isEqualTo(Duration.ofMillis(400));
+        assertThat(failed(A, "answered 502")).isZero();
     }
 
     @Test
     void noHoldIsLongerThanTheSelectionInterval() {
-        holds.failed(A, "answered 502");
+        failed(A, "answered 502");
         Duration last = Duration.ZERO;
         for (int strike = 2; strike <= 70; strike++) {
             last = letBackInAndFail(A);
@@ -81,29 +99,29 @@ class HoldDownsTest {
     @Test
     void aSelectionIntervalBelowTheGapHoldsForTheGap() {
         HoldDowns fast = new HoldDowns(GAP, Duration.ofMillis(50), now::get);
-        fast.failed(A, "answered 502");
+        fast.failed(A, now.get(), "answered 502");
         fast.letBackIn(A);
-        assertThat(fast.failed(A, "answered 502")).isEqualTo(GAP);
+        assertThat(fast.failed(A, now.get(), "answered 502")).isEqualTo(GAP);
     }
 
     @Test
     void aFailureThatComesLateAfterTheLetBackInStartsTheCountAgain() {
-        holds.failed(A, "answered 502");
+        failed(A, "answered 502");
         assertThat(letBackInAndFail(A)).isEqualTo(Duration.ofMillis(400));
         advance(Duration.ofMillis(400));
         holds.letBackIn(A);
         advance(Duration.ofSeconds(1)); // soon: within a second, or twice the hold just served
-        assertThat(holds.failed(A, "answered 502")).as("strike 3").isEqualTo(Duration.ofMillis(800));
+        assertThat(failed(A, "answered 502")).as("strike 3").isEqualTo(Duration.ofMillis(800));
         advance(Duration.ofMillis(800));
         holds.letBackIn(A);
         advance(Duration.ofMillis(1600).plusNanos(1));
-        assertThat(holds.failed(A, "answered 502")).as("strike 1 again").isZero();
+        assertThat(failed(A, "answered 502")).as("strike 1 again").isZero();
         assertThat(letBackInAndFail(A)).as("strike 2 again").isEqualTo(Duration.ofMillis(400));
     }
 
     @Test
     void afterALongHoldAFailureWithinTwiceThatHoldKeepsIt() {
-        holds.failed(A, "answered 502");
+        failed(A, "answered 502");
         Duration hold = Duration.ZERO;
         while (hold.compareTo(Duration.ofSeconds(10)) < 0) {
             advance(hold);
@@ -112,14 +130,14 @@ class HoldDownsTest {
         advance(hold);
         holds.letBackIn(A);
         advance(Duration.ofSeconds(19)); // it served a while, then failed again
-        assertThat(holds.failed(A, "answered 502")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(failed(A, "answered 502")).isEqualTo(Duration.ofSeconds(10));
     }
 
     @Test
     void anOccasionalFailureNeverHolds() {
         // One failed request every 15 s, thousands of good ones between: each selection lets it back in at once.
         for (int i = 0; i < 8; i++) {
-            assertThat(holds.failed(A, "answered 502")).as("failure %d", i).isZero();
+            assertThat(failed(A, "answered 502")).as("failure %d", i).isZero();
             advance(Duration.ofMillis(200));
             holds.letBackIn(A);
             advance(Duration.ofMillis(14_800));
@@ -128,9 +146,9 @@ class HoldDownsTest {
 
     @Test
     void backendsWithoutARecentFailureAreForgotten() {
-        holds.failed(A, "answered 502");
+        failed(A, "answered 502");
         advance(Duration.ofSeconds(15));
-        holds.failed(B, "answered 502");
+        failed(B, "answered 502");
         holds.forgetQuiet();
         assertThat(holds.tracked()).isEqualTo(2);
         advance(Duration.ofSeconds(5).plusNanos(1));

@@ -23,7 +23,7 @@ class SelectionHealthCheckTest {
             }
 
             @Override
-            public void reportFailure(Endpoint backend, String why) {
+            public void reportFailure(Endpoint backend, long sentAt, String why) {
             }
 
             @Override

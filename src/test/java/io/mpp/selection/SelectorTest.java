@@ -235,7 +235,7 @@ class SelectorTest {
 
         probes.put(B, CompletableFuture.completedFuture(Candidate.down(B, "connection refused")));
         for (int i = 0; i < 100; i++) {
-            s.reportFailure(B, "connection refused");
+            s.reportFailure(B, System.nanoTime(), "connection refused");
             assertThat(s.current().serving()).containsExactly(A);
         }
         Await.until(Duration.ofSeconds(10), "the reselection after the failures", () -> locates.get() >= 2);
@@ -264,7 +264,7 @@ class SelectorTest {
             }
         });
         Await.until(Duration.ofSeconds(10), "the first selection to probe", () -> locates.get() == 1);
-        s.reportFailure(A, "connection refused");
+        s.reportFailure(A, System.nanoTime(), "connection refused");
         assertThat(s.current().serving()).doesNotContain(A);
         probes.put(A, CompletableFuture.completedFuture(Candidate.down(A, "connection refused")));
         slowA.complete(live(A, 1).join()); // its probe had passed before the request failed
@@ -293,11 +293,11 @@ class SelectorTest {
             s.start();
             assertThat(s.current().serving()).containsExactly(B);
 
-            s.reportFailure(B, "answered 502");
+            s.reportFailure(B, holdClock.get(), "answered 502");
             Await.until(Duration.ofSeconds(10), "the reselection to let B back in",
                     () -> s.current().serving().equals(List.of(B)));
 
-            s.reportFailure(B, "answered 502"); // again, after a selection let it back in
+            s.reportFailure(B, holdClock.get(), "answered 502"); // again, after a selection let it back in
             Await.until(Duration.ofSeconds(10), "a reselection to hold B out",
                     () -> s.current().serving().equals(List.of(A)) && candidate(s.current(), B).error() != null);
             Candidate b = candidate(s.current(), B);
@@ -340,16 +340,16 @@ class SelectorTest {
         Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofHours(1),
                 holdClock::get);
         s.start();
-        s.reportFailure(A, "answered 502");
+        s.reportFailure(A, holdClock.get(), "answered 502");
         Await.until(Duration.ofSeconds(10), "A let back in", () -> s.current().serving().equals(List.of(A)));
-        s.reportFailure(A, "answered 502");
+        s.reportFailure(A, holdClock.get(), "answered 502");
         Await.until(Duration.ofSeconds(10), "a selection to hold A out, B serving",
                 () -> s.current().serving().equals(List.of(B)) && candidate(s.current(), A).error() != null);
         assertThat(s.current().live()).as("A last, as a reserve").containsExactly(B, A);
         assertThat(s.current().probedLiveCount()).isOne();
         assertThat(s.current().pickOther(List.of())).as("B first").isEqualTo(B);
 
-        s.reportFailure(B, "connection broken");
+        s.reportFailure(B, holdClock.get(), "connection broken");
 
         // The reserve left nothing: the failing request's retry got 502, and every request 503 until a selection.
         assertThat(s.current().serving()).containsExactly(A);
@@ -393,11 +393,11 @@ class SelectorTest {
         assertThat(s.current().serving()).containsExactly(B);
 
         // Requests sent to B under that selection fail one after another: one strike.
-        s.reportFailure(B, "answered 502 (request 1)");
-        whileMeasuringB.set(() -> s.reportFailure(B, "answered 502 (request 2)"));
+        s.reportFailure(B, holdClock.get(), "answered 502 (request 1)");
+        whileMeasuringB.set(() -> s.reportFailure(B, holdClock.get(), "answered 502 (request 2)"));
         s.selectOnce();
         assertThat(s.current().live()).doesNotContain(B);
-        s.reportFailure(B, "answered 502 (request 3)");
+        s.reportFailure(B, holdClock.get(), "answered 502 (request 3)");
         s.selectOnce();
 
         // The selection that measured it while request 2 failed had let it back in: request 3 made a second strike.
@@ -411,12 +411,12 @@ class SelectorTest {
         probes.put(B, live(B, 2));
         Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofHours(1));
         s.start();
-        s.reportFailure(B, "answered 502");
+        s.reportFailure(B, System.nanoTime(), "answered 502");
         Await.until(Duration.ofSeconds(10), "the reselection to let B back in",
                 () -> s.current().serving().equals(List.of(B)));
         assertThat(locates.get()).isEqualTo(2);
 
-        s.reportFailure(B, "answered 502"); // a hold of 400 ms, with the next interval an hour away
+        s.reportFailure(B, System.nanoTime(), "answered 502"); // a hold of 400 ms, with the next interval an hour away
         // The prompt reselection, then the one at the hold's end: ordered on the selector's one thread, never merged.
         // The latter runs after the hold by the same clock, and lets B back in.
         Await.until(Duration.ofSeconds(10), "a selection at the hold's end to let B back in",
