@@ -96,7 +96,7 @@ class ConfigurationTest {
             assertThatThrownBy(() -> ConfigFiles.load(Map.of(setting.getKey(), "0s")))
                     .isInstanceOf(ConfigurationException.class)
                     .hasMessageContaining(setting.getValue())
-                    .hasMessageContaining("must be at least 10ms, got 0ms");
+                    .hasMessageContaining("must be at least 10ms, got 0s");
             assertThat(ConfigFiles.load(Map.of(setting.getKey(), "10ms"))).isNotNull();
         }
     }

@@ -67,6 +67,11 @@ public record Endpoint(String url, String locator) {
 
     /** Builds the endpoint of a discovered host and port (Marathon task, Kubernetes address). */
     public static Endpoint of(String scheme, String host, int port, String locator) {
+        if (host.chars().anyMatch(c -> c <= ' ' || c == 0x7f || "/?#@\\".indexOf(c) >= 0)) {
+            // Parsed as part of a URL, "10.0.0.9/x" would become host 10.0.0.9, port 80 and a path.
+            throw new IllegalArgumentException("host '" + host.replaceAll("\\p{Cntrl}", "?")
+                    + "' is not a host name or an IP address");
+        }
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return parse(scheme + "://" + h + ":" + port, locator);
     }

@@ -47,6 +47,9 @@ public final class GoDuration {
         if (d.isZero()) {
             return "0s";
         }
+        if (d.toNanos() < 1_000_000) { // under 1 ms, where "0ms" would say nothing
+            return d.toNanos() % 1000 == 0 ? d.toNanos() / 1000 + "us" : d.toNanos() + "ns";
+        }
         if (d.toMillis() < 1000) {
             return d.toMillis() + "ms";
         }
@@ -88,8 +91,8 @@ public final class GoDuration {
     /** @throws IllegalArgumentException naming the setting when {@code value} is below {@code minimum} */
     public static Duration atLeast(String name, Duration value, Duration minimum) {
         if (value.compareTo(minimum) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + minimum.toMillis() + "ms, got "
-                    + value.toMillis() + "ms");
+            throw new IllegalArgumentException(name + " must be at least " + format(minimum) + ", got "
+                    + format(value));
         }
         return value;
     }

@@ -36,6 +36,16 @@ class EndpointTest {
     }
 
     @Test
+    void aDiscoveredHostThatWouldChangeTheUrlsShapeIsRefused() {
+        // Else "10.0.0.9/x" on port 31001 became http://10.0.0.9/x:31001: port 80 and a path.
+        for (String host : List.of("10.0.0.9/x", "h?q", "h#f", "user@h", "a b", "h\\x", "h\n")) {
+            assertThatThrownBy(() -> Endpoint.of("http", host, 31001, "m"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not a host name or an IP address");
+        }
+    }
+
+    @Test
     void rejectsWhatIsNotAnHttpBaseUrl() {
         assertThatThrownBy(() -> Endpoint.parse("localhost:9090", "t")).hasMessageContaining("not an http(s) URL");
         assertThatThrownBy(() -> Endpoint.parse("ftp://h:21", "t")).hasMessageContaining("not an http(s) URL");

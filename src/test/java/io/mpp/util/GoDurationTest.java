@@ -38,6 +38,8 @@ class GoDurationTest {
         assertThat(GoDuration.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
         assertThat(GoDuration.format(Duration.ofHours(2))).isEqualTo("2h");
         assertThat(GoDuration.format(Duration.ofMillis(250))).isEqualTo("250ms");
+        assertThat(GoDuration.format(Duration.ofNanos(500_000))).isEqualTo("500us");
+        assertThat(GoDuration.format(Duration.ofNanos(1_500))).isEqualTo("1500ns");
         assertThat(GoDuration.format(Duration.ofDays(7))).isEqualTo("7d");
         assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
     }

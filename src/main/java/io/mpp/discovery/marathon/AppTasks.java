@@ -165,6 +165,9 @@ public final class AppTasks {
     }
 
     private static int indexOfName(JsonNode portList, String name) {
+        if (!portList.isArray()) {
+            return -1;
+        }
         for (int i = 0; i < portList.size(); i++) {
             if (name.equals(portList.get(i).path("name").asText(null))) {
                 return i;
@@ -175,6 +178,9 @@ public final class AppTasks {
 
     private static List<String> names(JsonNode portList) {
         List<String> names = new ArrayList<>();
+        if (!portList.isArray()) {
+            return names;
+        }
         for (JsonNode p : portList) {
             names.add(p.path("name").asText("(unnamed)"));
         }

@@ -41,7 +41,7 @@ public final class HttpAnswers {
         }
         String message = root.getMessage();
         Matcher exceeded = message == null ? null : BUFFER_EXCEEDED.matcher(message);
-        if (root instanceof IllegalArgumentException && exceeded.matches()) {
+        if (root instanceof IllegalArgumentException && exceeded != null && exceeded.matches()) {
             long limit = Long.parseLong(exceeded.group(1));
             return "the answer is larger than " + (limit % MIB == 0 ? limit / MIB + " MiB" : limit + " bytes")
                     + ", the most mpp reads";

@@ -15,6 +15,10 @@ public interface MarathonAuth {
         @Override
         public void rejected(String authorization) {
         }
+
+        @Override
+        public void accepted(String authorization) {
+        }
     };
 
     /** The header value to send, or null for none; may log in first. */
@@ -22,4 +26,7 @@ public interface MarathonAuth {
 
     /** Marathon answered 401 to this header value: the next {@link #authorization()} must not reuse it. */
     void rejected(String authorization);
+
+    /** Marathon answered this header value with something else than 401: it takes it. Cheap when nothing changes. */
+    void accepted(String authorization);
 }

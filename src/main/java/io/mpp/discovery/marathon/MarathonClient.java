@@ -104,8 +104,15 @@ public final class MarathonClient {
             auth.rejected(authorization);
             String renewed = auth.authorization();
             if (!authorization.equals(renewed)) { // the same token again: the login holds back after repeated 401s
+                authorization = renewed;
                 answer = send(master, pathAndQuery, renewed);
+                if (answer.status() == 401 && renewed != null) {
+                    auth.rejected(renewed); // so the login shows it as a token that does not work
+                }
             }
+        }
+        if (answer.status() != 401 && answer.status() < 500 && authorization != null) {
+            auth.accepted(authorization);
         }
         return answer;
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * Follows Marathon's event stream ({@code /v2/events}) and asks for a prompt reselection when a task of a
  * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps. A dropped
  * stream is reconnected after a pause that doubles while connecting fails; a stream silent for the idle timeout is
- * no failure and is reopened on the same master after the shortest pause. Each stream after the first asks for
+ * no failure and is reopened on the same master after the shortest pause, and so is one that ends without an event
+ * after it was open for {@link #QUIET_AND_SOUND} times the shortest pause (a proxy on the way ends quiet streams). Each stream after the first asks for
  * a reselection as it opens, for the events that went by in between (a leader's failover ends the stream just as the
  * tasks change). A stream that sends a line, or one event, longer than {@link ServerSentEvents#MAX_CHARS} is dropped
  * as a failure of its master. The selection interval stays the safety net while no stream is open.
@@ -41,6 +43,11 @@ public final class MarathonEventWatcher implements Managed {
             "unhealthy_instance_kill_event", "app_terminated_event");
     /** Marathon sends nothing on a quiet cluster; a stream silent this long is reopened, which costs nothing. */
     static final Duration IDLE_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * A stream that ends without an event this many times the shortest pause after it opened is no failure: a master
+     * whose stream always ends at once is backed off, one whose streams a proxy ends when quiet is not.
+     */
+    static final int QUIET_AND_SOUND = 10;
 
     private final MarathonClient client;
     private final Set<String> appIds;
@@ -49,6 +56,8 @@ public final class MarathonEventWatcher implements Managed {
     private final Duration minPause;
     private final Duration maxPause;
     private final Duration idleTimeout;
+    /** Told of each pause before the watcher takes it. */
+    private final Consumer<Duration> pauses;
     private final ObjectMapper json = new ObjectMapper();
     private volatile boolean running;
     private volatile Request current;
@@ -64,12 +73,15 @@ public final class MarathonEventWatcher implements Managed {
      */
     public MarathonEventWatcher(MarathonClient client, Set<String> appIds, Runnable reselect, Duration answerTimeout,
                                 Duration minPause, Duration maxPause) {
-        this(client, appIds, reselect, answerTimeout, minPause, maxPause, IDLE_TIMEOUT);
+        this(client, appIds, reselect, answerTimeout, minPause, maxPause, IDLE_TIMEOUT, pause -> { });
     }
 
-    /** @param idleTimeout how long an open stream may stay silent before it is reopened on the same master */
+    /**
+     * @param idleTimeout how long an open stream may stay silent before it is reopened on the same master
+     * @param pauses      told of each pause before the watcher takes it
+     */
     MarathonEventWatcher(MarathonClient client, Set<String> appIds, Runnable reselect, Duration answerTimeout,
-                         Duration minPause, Duration maxPause, Duration idleTimeout) {
+                         Duration minPause, Duration maxPause, Duration idleTimeout, Consumer<Duration> pauses) {
         this.client = client;
         this.appIds = Set.copyOf(appIds);
         this.reselect = reselect;
@@ -77,6 +89,7 @@ public final class MarathonEventWatcher implements Managed {
         this.minPause = minPause;
         this.maxPause = maxPause;
         this.idleTimeout = idleTimeout;
+        this.pauses = pauses;
     }
 
     @Override
@@ -130,6 +143,7 @@ public final class MarathonEventWatcher implements Managed {
                 }
                 pause = longer(pause);
             }
+            pauses.accept(pause);
             try {
                 Thread.sleep(pause.toMillis());
             } catch (InterruptedException e) {
@@ -175,6 +189,9 @@ public final class MarathonEventWatcher implements Managed {
             throw response.getStatus() >= 500 ? new MarathonUnavailableException(problem)
                     : new DiscoveryException(problem);
         }
+        if (authorization != null) {
+            client.auth().accepted(authorization);
+        }
         if (lastProblem != null) {
             LOG.info("Marathon event stream at {} is connected again", master);
             lastProblem = null;
@@ -185,6 +202,7 @@ public final class MarathonEventWatcher implements Managed {
             reselect.run();
         }
         followedBefore = true;
+        long openedAt = System.nanoTime();
         boolean delivered = false;
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(listener.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -204,7 +222,7 @@ public final class MarathonEventWatcher implements Managed {
                         idleTimeout.toMillis());
                 return true;
             }
-            if (!delivered) {
+            if (!delivered && !openLong(openedAt)) {
                 throw e;
             }
             LOG.debug("Marathon event stream at {} dropped: {}", master, HttpAnswers.describe(e, answerTimeout));
@@ -213,7 +231,11 @@ public final class MarathonEventWatcher implements Managed {
             request.abort(new CancellationException("the event stream was left"));
             current = null;
         }
-        return delivered;
+        return delivered || openLong(openedAt);
+    }
+
+    private boolean openLong(long openedAt) {
+        return System.nanoTime() - openedAt >= minPause.toNanos() * QUIET_AND_SOUND;
     }
 
     private static boolean isTimeout(Throwable failure) {

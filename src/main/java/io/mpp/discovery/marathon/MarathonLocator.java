@@ -194,7 +194,13 @@ public final class MarathonLocator implements Locator, MeterBinder {
             throw new DiscoveryException("app " + appId + ": Marathon at " + answer.master()
                     + " answered 200 without an 'app' object listing its 'tasks'");
         }
-        return AppTasks.of(app, port, name);
+        try {
+            return AppTasks.of(app, port, name);
+        } catch (RuntimeException e) {
+            // An answer unlike Marathon's API that the reading did not foresee: this app's problem, not every app's.
+            throw new DiscoveryException("app " + appId + ": Marathon at " + answer.master() + " answered 200 with an"
+                    + " app mpp cannot read (" + e + ")");
+        }
     }
 
     /** Why a 401 can still come: mpp does not log in, or Marathon takes no token of the login mpp uses. */

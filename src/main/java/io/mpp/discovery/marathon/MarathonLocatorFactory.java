@@ -10,6 +10,7 @@ import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
 import io.mpp.discovery.marathon.dcos.DcosLogin;
 import io.mpp.discovery.marathon.dcos.DcosLoginHealthCheck;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
+import io.mpp.util.GoDuration;
 import io.mpp.util.GoDurationDeserializer;
 import io.mpp.util.MaskedUrl;
 import java.io.IOException;
@@ -111,10 +112,11 @@ public class MarathonLocatorFactory implements LocatorFactory {
         List<String> appIds = appIds(apps);
         PortChoice portChoice = PortChoice.parse(port);
         Optional<PrincipalSecret> secret = secret();
-        if (connectTimeout.isZero() || requestTimeout.isZero()) {
-            throw new IllegalArgumentException("marathon locator: connectTimeout and requestTimeout"
-                    + " (MPP_MARATHON_CONNECT_TIMEOUT, MPP_MARATHON_TIMEOUT) must be longer than 0");
-        }
+        // Jetty takes whole milliseconds, and 0 for no timeout at all.
+        GoDuration.atLeast("marathon locator: connectTimeout (MPP_MARATHON_CONNECT_TIMEOUT)", connectTimeout,
+                Duration.ofMillis(1));
+        GoDuration.atLeast("marathon locator: requestTimeout (MPP_MARATHON_TIMEOUT)", requestTimeout,
+                Duration.ofMillis(1));
 
         HttpClient http = TlsClients.create("mpp-marathon", insecureCerts,
                 caFile == null || caFile.isBlank() ? null : Path.of(caFile.strip()), connectTimeout);

@@ -192,4 +192,25 @@ class AppTasksTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> PortChoice.parse("a b"))
                 .hasMessageContaining("MPP_MARATHON_PORT");
     }
+
+    @Test
+    void portsThatAreNotAListNameNoPortAndSkipTheApp() {
+        ObjectNode odd = app("/prom").port("web", 0).task(task("prom.a").ports(31001)).node();
+        odd.putObject("portDefinitions").putObject("p").put("name", "web");
+        AppTasks.Result result = AppTasks.of(odd, PortChoice.parse("web"), "m");
+        assertThat(result.endpoints()).isEmpty();
+        assertThat(result.skipped()).containsExactly("app /prom (host networking) has no port named 'web'; its ports"
+                + " are []");
+    }
+
+    @Test
+    void aTaskHostThatIsNoHostNameSkipsTheTask() {
+        MarathonApp app = app("/prom").port("web", 0).task(task("prom.a").host("10.0.0.9/x").ports(31001))
+                .task(task("prom.b").host("10.0.0.5").ports(31002));
+        AppTasks.Result result = AppTasks.of(app.node(), FIRST, "m");
+        assertThat(urls(result)).containsExactly("http://10.0.0.5:31002");
+        assertThat(result.skipped()).singleElement().asString().startsWith("task prom.a.")
+                .endsWith(" of app /prom (host networking) skipped: host '10.0.0.9/x' is not a host name or an IP"
+                        + " address");
+    }
 }

@@ -58,6 +58,8 @@ class MarathonEventWatcherTest {
     private final List<AutoCloseable> silentMasters = new ArrayList<>();
     private final List<MarathonEventWatcher> watchers = new ArrayList<>();
     private final AtomicInteger reselects = new AtomicInteger();
+    /** The pauses the watchers took between streams, in order. */
+    private final List<Duration> pauses = new CopyOnWriteArrayList<>();
     private HttpClient http;
 
     @BeforeEach
@@ -260,7 +262,7 @@ class MarathonEventWatcherTest {
         }
         MarathonClient client = new MarathonClient(urls, http, auth, Duration.ofSeconds(2));
         MarathonEventWatcher watcher = new MarathonEventWatcher(client, Set.of("/prom"), reselects::incrementAndGet,
-                answerTimeout, Duration.ofMillis(50), Duration.ofMillis(400), idleTimeout);
+                answerTimeout, Duration.ofMillis(50), Duration.ofMillis(400), idleTimeout, pauses::add);
         watchers.add(watcher);
         watcher.start();
         return client;
@@ -340,6 +342,31 @@ class MarathonEventWatcherTest {
         assertThat(first.received()).hasSizeGreaterThanOrEqualTo(2);
         assertThat(second.getAllServeEvents()).isEmpty();
         assertThat(client.preferredMaster()).isEqualTo(URI.create(first.url()));
+    }
+
+    @Test
+    void aQuietStreamThatEndsAfterAWhileIsNoFailureButOneThatEndsAtOnceIs() throws Exception {
+        // A proxy on the way that ends quiet streams: headers, 1.5 s of nothing (more than 10 times the shortest
+        // pause of 50 ms), the end.
+        ScriptedBackend proxied = ScriptedBackend.start().on("/v2/events", (request, out) -> {
+            out.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            Thread.sleep(1500);
+            return false;
+        });
+        heldStreams.add(proxied);
+        watch(MarathonAuth.NONE, proxied.url());
+        Await.until(Duration.ofSeconds(30), "three streams ended", () -> pauses.size() >= 3);
+        assertThat(pauses.subList(0, 3)).as("no backoff").containsOnly(Duration.ofMillis(50));
+        watchers.get(0).stop();
+
+        pauses.clear();
+        WireMockServer endsAtOnce = server();
+        stream(endsAtOnce, ""); // headers and the end: a failing master, backed off
+        watch(MarathonAuth.NONE, endsAtOnce.baseUrl());
+        Await.until(Duration.ofSeconds(30), "four streams ended", () -> pauses.size() >= 4);
+        assertThat(pauses.subList(0, 4)).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200),
+                Duration.ofMillis(400), Duration.ofMillis(400));
     }
 
     @Test

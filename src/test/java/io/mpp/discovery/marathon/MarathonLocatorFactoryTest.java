@@ -131,4 +131,16 @@ class MarathonLocatorFactoryTest {
                 "MPP_MARATHON_PORT", "web port")).build(null, () -> { }))
                 .hasMessageContaining("MPP_MARATHON_PORT");
     }
+
+    @Test
+    void aTimeoutUnderOneMillisecondIsRefusedNotTakenForNone() throws Exception {
+        // Jetty takes whole milliseconds: 500us would become 0, which Jetty reads as no timeout at all.
+        for (String variable : List.of("MPP_MARATHON_CONNECT_TIMEOUT", "MPP_MARATHON_TIMEOUT")) {
+            assertThatThrownBy(() -> marathon(Map.of("MPP_MARATHON_URL", "http://m:8080", "MPP_MARATHON_APPS", "/p",
+                    variable, "500us")).build(null, () -> { }))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(variable)
+                    .hasMessageContaining("must be at least 1ms, got 500us");
+        }
+    }
 }

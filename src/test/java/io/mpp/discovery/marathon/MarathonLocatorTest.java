@@ -19,10 +19,12 @@ import io.mpp.discovery.LocatorHealthCheck;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.marathon.dcos.DcosAuthenticator;
 import io.mpp.discovery.marathon.dcos.DcosLogin;
+import io.mpp.discovery.marathon.dcos.DcosLoginHealthCheck;
 import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.testing.FreePorts;
 import io.mpp.testing.marathon.FakeDcos;
@@ -314,9 +316,60 @@ class MarathonLocatorTest {
             @Override
             public void rejected(String authorization) {
             }
+
+            @Override
+            public void accepted(String authorization) {
+            }
         };
         assertThatThrownBy(locator(List.of("/a"), staleAuth, Duration.ofSeconds(2), marathon)::locate)
                 .hasMessageContaining("refused access (401: invalid token: ExpiredJwtException)");
+    }
+
+    @Test
+    void anAppAnswerUnlikeMarathonsIsThatAppsProblemOnly() throws Exception {
+        WireMockServer marathon = server();
+        serve(marathon, app("/good").port("web", 0).task(task("g1").ports(31001)), "/good");
+        marathon.stubFor(get(urlPathEqualTo("/v2/apps/bad")).willReturn(okJson(
+                "{\"app\":{\"id\":\"/bad\",\"portDefinitions\":{\"p\":{\"name\":\"web\"}},\"tasks\":[{}]}}")));
+        MarathonLocator locator = locator(List.of("/good", "/bad"), MarathonAuth.NONE, Duration.ofSeconds(2),
+                marathon);
+        assertThat(urls(locator.locate())).containsExactly("http://127.0.0.1:31001");
+        assertThat(locator.appStates().get(1).skipped()).containsExactly("app /bad (host networking) has no port"
+                + " named 'web'; its ports are []");
+    }
+
+    @Test
+    void aFreshTokenMarathonRejectedOnceIsHealthyAgainWhenMarathonTakesIt() throws Exception {
+        KeyPair keys = TestKeys.rsa(2048);
+        FakeDcos dcos = new FakeDcos("mpp", keys.getPublic(), clock, Duration.ofDays(5));
+        WireMockServer login = server(dcos.loginEndpoint());
+        login.stubFor(post(urlPathEqualTo("/login")).willReturn(aResponse().withTransformers("dcos-login")));
+        WireMockServer marathon = server();
+        // A login that takes a while to reach every master: its token is turned away at first.
+        for (int i = 0; i < 3; i++) {
+            marathon.stubFor(get(urlPathEqualTo("/v2/apps/a")).inScenario("rollout")
+                    .whenScenarioStateIs(i == 0 ? Scenario.STARTED : "rejected " + i)
+                    .willReturn(aResponse().withStatus(401).withHeader("Content-Type", "application/json")
+                            .withBody("{\"title\":\"Invalid token\"}"))
+                    .willSetStateTo(i == 2 ? "taken" : "rejected " + (i + 1)));
+        }
+        marathon.stubFor(get(urlPathEqualTo("/v2/apps/a")).inScenario("rollout").whenScenarioStateIs("taken")
+                .willReturn(okJson(app("/a").port("web", 0).task(task("a1").ports(31001)).json())));
+        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
+                login.baseUrl() + "/login"), "test", "");
+        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        DcosLoginHealthCheck health = new DcosLoginHealthCheck(auth, clock);
+        MarathonLocator locator = locator(List.of("/a"), auth, Duration.ofSeconds(2), marathon);
+
+        assertThatThrownBy(locator::locate).hasMessageContaining("also after a fresh login");
+        assertThat(health.execute().isHealthy()).isFalse();
+        clock.advance(Duration.ofSeconds(10));
+        assertThatThrownBy(locator::locate).hasMessageContaining("refused access (401");
+
+        assertThat(urls(locator.locate())).containsExactly("http://127.0.0.1:31001");
+        HealthCheck.Result result = health.execute();
+        assertThat(result.isHealthy()).as(result.getMessage()).isTrue();
+        assertThat(dcos.logins()).isEqualTo(2);
     }
 
     @Test

@@ -145,6 +145,28 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
         }
     }
 
+    /**
+     * Marathon took the token after all (a rejection that passed, such as a login that took a while to reach every
+     * master): it is shown as the token in use again, rather than until the next login, days later.
+     */
+    @Override
+    public void accepted(String authorization) {
+        if (state.token() != null) {
+            return; // every call that goes well: nothing to mend
+        }
+        lock.lock();
+        try {
+            AuthToken token = current;
+            if (token != null && state.token() == null && header(token).equals(authorization)) {
+                LOG.info("Marathon accepts the auth token of '{}' again", login.uid());
+                freshTokensRejected = false;
+                state = new State(token, null, state.lastLogin());
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** {@code mpp_dcos_logins_total{result}} and the current token's expiry. */
     @Override
     public void bindTo(MeterRegistry registry) {

@@ -40,12 +40,16 @@ public record PrincipalSecret(String uid, PrivateKey privateKey, String password
      */
     public static PrincipalSecret parse(String text, String source, String loginEndpointOverride) {
         String trimmed = text == null ? "" : text.strip();
+        if (trimmed.startsWith("\uFEFF")) {
+            trimmed = trimmed.substring(1).strip(); // a byte order mark, as some editors on Windows write
+        }
         if (trimmed.isEmpty()) {
             throw new IllegalArgumentException(source + " is empty");
         }
         if (!trimmed.startsWith("{")) {
             throw new IllegalArgumentException(source + " does not hold the principal secret's JSON text (it should"
-                    + " start with '{'; to read the secret from a file use MPP_MARATHON_PRINCIPAL_SECRET_FILE)");
+                    + " start with '{'" + (source.startsWith("MPP_MARATHON_PRINCIPAL_SECRET_FILE") ? ")"
+                    : "; to read the secret from a file use MPP_MARATHON_PRINCIPAL_SECRET_FILE)"));
         }
         JsonNode root;
         try {

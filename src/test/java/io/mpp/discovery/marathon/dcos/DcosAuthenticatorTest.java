@@ -188,6 +188,27 @@ class DcosAuthenticatorTest {
     }
 
     @Test
+    void aFreshTokenMarathonRejectedAndThenTookIsShownInUseAgain() throws Exception {
+        DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+        DcosLoginHealthCheck health = new DcosLoginHealthCheck(auth, clock);
+        String first = auth.authorization();
+        auth.rejected(first);
+        String fresh = auth.authorization();
+        auth.rejected(fresh); // rejected right after the login: kept for the pause, shown as no token
+        assertThat(auth.authorization()).isEqualTo(fresh);
+        assertThat(health.execute().isHealthy()).isFalse();
+
+        auth.accepted(first); // an old token's late answer changes nothing
+        assertThat(health.execute().isHealthy()).isFalse();
+        auth.accepted(fresh);
+        HealthCheck.Result taken = health.execute();
+        assertThat(taken.isHealthy()).as(taken.getMessage()).isTrue();
+        assertThat(taken.getMessage()).contains("holds a token valid until");
+        assertThat(auth.state().token().value()).isEqualTo(fresh.substring("token=".length()));
+        assertThat(dcos.logins()).isEqualTo(2);
+    }
+
+    @Test
     void aFailedRenewalKeepsTheTokenUntilItExpiresAndWarnsOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(DcosAuthenticator.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();

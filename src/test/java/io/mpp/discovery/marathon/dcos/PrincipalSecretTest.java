@@ -37,6 +37,16 @@ class PrincipalSecretTest {
     }
 
     @Test
+    void aByteOrderMarkBeforeTheJsonIsPassedOver() {
+        String text = "\uFEFF" + TestKeys.secret("mpp-sa", TestKeys.pkcs1(keys), LOGIN) + "\r\n";
+        assertThat(PrincipalSecret.parse(text, "MPP_MARATHON_PRINCIPAL_SECRET_FILE /run/s.json", "").uid())
+                .isEqualTo("mpp-sa");
+        assertThatThrownBy(() -> PrincipalSecret.parse("uid: mpp", "MPP_MARATHON_PRINCIPAL_SECRET_FILE /run/s.json",
+                "")).hasMessage("MPP_MARATHON_PRINCIPAL_SECRET_FILE /run/s.json does not hold the principal secret's"
+                + " JSON text (it should start with '{')");
+    }
+
+    @Test
     void readsAPkcs8Key() {
         String pem = TestKeys.pkcs8(keys);
         assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----");
