@@ -18,6 +18,7 @@ import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.EofException;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -91,13 +92,28 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
      */
     private void bodyFailed(Endpoint backend, Throwable failure) {
         over = true;
-        if (failure instanceof EofException) {
+        if (clientDeparted(failure)) {
             clientFailure = failure;
             abandonForDepartedClient(backend);
             return;
         }
         proxy.metrics().completed(backend, 400, started);
         fail(400, "the request body could not be read: " + describe(failure));
+    }
+
+    /**
+     * Whether the body failed for the client's departure. Jetty reports a malformed chunked body as an early end of
+     * file too, while the client is still there and waits for an answer; over HTTP/1 only the input's end tells.
+     */
+    private boolean clientDeparted(Throwable failure) {
+        if (!(failure instanceof EofException)) {
+            return false;
+        }
+        if (request.getConnectionMetaData().getHttpVersion().getVersion() >= 20) {
+            return true; // a stream's reset: its connection carries others, and stays
+        }
+        EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+        return endPoint.isInputShutdown() || !endPoint.isOpen();
     }
 
     /**

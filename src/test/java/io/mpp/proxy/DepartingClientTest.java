@@ -246,6 +246,36 @@ class DepartingClientTest {
         assertThat(metrics.value("mpp_live_backends")).isEqualTo(1);
     }
 
+    @Test
+    void aClientWhoseChunkedBodyIsMalformedGetsABadRequestNotTakenForGone() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend);
+        List<String> malformed = List.of("zz\r\n", "3\r\nabcXX\r\n0\r\n\r\n");
+        for (String body : malformed) {
+            assertThat(RawHttp.exchange(mpp.url(), "POST /small HTTP/1.1\r\nHost: mpp\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n" + body))
+                    .as(body).startsWith("HTTP/1.1 400");
+        }
+        Scrape metrics = Scrape.of(mpp.url() + "/mpp/metrics");
+        assertThat(metrics.value("mpp_requests_total", "backend", "none", "code", "400")).isEqualTo(2);
+        assertThat(metrics.value("mpp_requests_total", "backend", "none", "code", "499")).isZero();
+        assertThat(backend.received()).isEmpty();
+    }
+
+    @Test
+    void aClientWhoseStreamedChunkedBodyTurnsMalformedGetsABadRequestAndTheBackendIsNotBlamed() throws Exception {
+        ScriptedBackend backend = backend();
+        MppServer mpp = mpp(backend, ConfigOverride.config("proxy.retryBodyLimit", "1KiB"));
+        String chunk = "x".repeat(4096);
+        String answer = RawHttp.exchange(mpp.url(), "POST /pending HTTP/1.1\r\nHost: mpp\r\n"
+                + "Content-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + Integer.toHexString(chunk.length()) + "\r\n" + chunk + "\r\nzz\r\n");
+        assertThat(answer).startsWith("HTTP/1.1 400").contains("the request body could not be read");
+        Scrape metrics = Scrape.of(mpp.url() + "/mpp/metrics");
+        assertThat(metrics.value("mpp_requests_total", "backend", backend.url(), "code", "400")).isEqualTo(1);
+        assertThat(metrics.value("mpp_live_backends")).isEqualTo(1);
+    }
+
     /** Neither of mpp's own bounds on a backend that keeps silent may be what ends a request here. */
     private MppServer mppThatWaitsOnASilentBackend(ScriptedBackend backend) throws Exception {
         return mpp(backend, ConfigOverride.config("proxy.headersTimeout", "1m"),
