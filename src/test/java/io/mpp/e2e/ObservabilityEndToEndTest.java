@@ -305,9 +305,14 @@ class ObservabilityEndToEndTest {
     @Test
     @Order(7)
     void healthChecksAreHealthyAndHealthStaysPlain() throws Exception {
-        HttpResponse<String> health = get(mpp.url() + "/mpp/health");
-        assertThat(health.statusCode()).isEqualTo(200);
-        assertThat(health.body()).isEqualTo("OK");
+        for (String accept : List.of("*/*", "application/json", "text/html", "application/xml;q=0.9")) {
+            // A checker that asks for JSON must not read a 406 as a dead mpp.
+            HttpResponse<String> health = get(mpp.url() + "/mpp/health", "Accept", accept);
+            assertThat(health.statusCode()).as(accept).isEqualTo(200);
+            assertThat(health.body()).isEqualTo("OK");
+            assertThat(health.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    type -> assertThat(type).startsWith("text/plain"));
+        }
         HttpResponse<String> checks = get(mpp.adminUrl() + "/healthcheck");
         assertThat(checks.statusCode()).as(checks.body()).isEqualTo(200);
         JsonNode all = JSON.readTree(checks.body());
