@@ -1,6 +1,7 @@
 package io.mpp.discovery;
 
 import io.mpp.util.MaskedUrl;
+import io.mpp.util.PeerText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -26,8 +27,8 @@ public record Endpoint(String url, String locator) {
      * @throws IllegalArgumentException with a message naming what is wrong with the text
      */
     public static Endpoint parse(String text, String locator) {
-        // Error messages quote the text, never its credentials.
-        String trimmed = MaskedUrl.of(text.trim());
+        String masked = MaskedUrl.of(text.trim());
+        String trimmed = quotable(masked);
         URI uri;
         try {
             uri = new URI(text.trim());
@@ -39,7 +40,7 @@ public record Endpoint(String url, String locator) {
             throw new IllegalArgumentException("'" + trimmed
                     + "' is not an http(s) URL (expected e.g. http://host:9090)");
         }
-        if (uri.getRawUserInfo() != null || (uri.getHost() == null && !trimmed.equals(text.trim()))) {
+        if (uri.getRawUserInfo() != null || (uri.getHost() == null && !masked.equals(text.trim()))) {
             // Credentials would show up on the status page and in the MPP.ServedBy header.
             throw new IllegalArgumentException("'" + trimmed + "' carries credentials; they are not supported in"
                     + " endpoint URLs");
@@ -63,6 +64,20 @@ public record Endpoint(String url, String locator) {
         int defaultPort = scheme.equals("https") ? 443 : 80;
         String port = uri.getPort() < 0 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
         return new Endpoint(scheme + "://" + host + port + path, locator);
+    }
+
+    /**
+     * The text as error messages quote it (the status page, the log), never its credentials: not its user-info, nor
+     * a query or fragment (an access token there), nor what follows a space; on one line.
+     */
+    private static String quotable(String masked) {
+        for (int i = 0; i < masked.length(); i++) {
+            char c = masked.charAt(i);
+            if (c == '?' || c == '#' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+                return PeerText.oneLine(masked.substring(0, i), 200) + (c == '?' || c == '#' ? c + "..." : " ...");
+            }
+        }
+        return PeerText.oneLine(masked, 200);
     }
 
     /** Builds the endpoint of a discovered host and port (Marathon task, Kubernetes address). */

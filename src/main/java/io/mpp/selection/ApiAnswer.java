@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.util.PeerText;
 
 /**
  * Reads the envelope of a Prometheus HTTP API answer. It is parsed, not searched: a proxy that re-serialises the
@@ -51,6 +52,6 @@ final class ApiAnswer {
     }
 
     private static String clipped(String text) {
-        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+        return PeerText.oneLine(text, MAX_TEXT);
     }
 }

@@ -1,5 +1,6 @@
 package io.mpp.selection;
 
+import io.mpp.util.PeerText;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -110,7 +111,7 @@ public final class Exposition {
 
     /** Keeps a quoted piece of a line short enough for a log line or the status page. */
     private static String abbreviate(String text) {
-        return text.length() <= QUOTE_LIMIT ? text : text.substring(0, QUOTE_LIMIT) + "...";
+        return PeerText.oneLine(text, QUOTE_LIMIT);
     }
 
     static boolean isNameChar(char c, boolean first) {

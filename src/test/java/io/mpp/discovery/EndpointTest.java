@@ -36,6 +36,18 @@ class EndpointTest {
     }
 
     @Test
+    void errorsQuoteNeitherAQueryNorWhatFollowsASpace() {
+        assertThatThrownBy(() -> Endpoint.parse("http://127.0.0.1:19392/?access_token=TOPSECRET", "t"))
+                .hasMessage("'http://127.0.0.1:19392/?...' has a query or fragment; give the base URL only");
+        assertThatThrownBy(() -> Endpoint.parse("http://h:9090/#TOPSECRET", "t"))
+                .hasMessageContaining("'http://h:9090/#...'").hasMessageNotContaining("TOPSECRET");
+        assertThatThrownBy(() -> Endpoint.parse("http://127.0.0.1:19392 token=XYZ", "t"))
+                .hasMessageStartingWith("'http://127.0.0.1:19392 ...' is not a URL").hasMessageNotContaining("XYZ");
+        assertThatThrownBy(() -> Endpoint.parse("http://h:9090\u001b[2Jx", "t"))
+                .hasMessageStartingWith("'http://h:9090 ...' is not a URL");
+    }
+
+    @Test
     void aDiscoveredHostThatWouldChangeTheUrlsShapeIsRefused() {
         // Else "10.0.0.9/x" on port 31001 became http://10.0.0.9/x:31001: port 80 and a path.
         for (String host : List.of("10.0.0.9/x", "h?q", "h#f", "user@h", "a b", "h\\x", "h\n")) {

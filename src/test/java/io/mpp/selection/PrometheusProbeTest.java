@@ -187,6 +187,14 @@ class PrometheusProbeTest {
     }
 
     @Test
+    void aBackendsErrorTextStaysOnOneLineOfTheLog() throws Exception {
+        metrics = new Metrics(200, 1000, true);
+        queryBody = "{\"status\":\"error\",\"error\":\"bad\\nINFO  [fake] forged log line\\r\\n\"}";
+
+        assertThat(probe().error()).isEqualTo("query 'count(up)' answered an error: bad INFO [fake] forged log line");
+    }
+
+    @Test
     void onlyATopLevelStatusOfSuccessIsLive() throws Exception {
         metrics = new Metrics(200, 1000, true);
         queryBody = "{\"status\":\"error\",\"errorType\":\"execution\",\"error\":\"query processing failed\","

@@ -2,6 +2,7 @@ package io.mpp.discovery.marathon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.util.PeerText;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketException;
@@ -78,10 +79,10 @@ public final class HttpAnswers {
         } catch (java.io.IOException e) {
             // not JSON: a proxy's HTML page, plain text
         }
-        return shorten(body.strip().replaceAll("\\s+", " "));
+        return shorten(body);
     }
 
     private static String shorten(String text) {
-        return text.length() <= MAX_MESSAGE ? text : text.substring(0, MAX_MESSAGE) + "...";
+        return PeerText.oneLine(text, MAX_MESSAGE);
     }
 }
