@@ -5,14 +5,20 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * {@code single-most-data}: the one live backend that has ingested the most samples serves everything. Ties go to
- * the lowest URL, so every mpp copy, whatever order its locators list backends in, picks the same one.
+ * {@code single-most-data}: the one live backend that has ingested the most samples serves everything. Counts within
+ * {@link #TIE} of the highest tie, and ties go to the lowest URL: replicas that started together would otherwise take
+ * the lead in turn, one selection each, and every mpp copy, whatever order its locators list backends in and whatever
+ * it chose before, picks the same one.
  */
 public final class SingleMostDataStrategy implements Strategy {
 
-    static final Comparator<Candidate> MOST_FIRST = Comparator
-            .comparingDouble((Candidate c) -> c.measured().value()).reversed()
-            .thenComparing(c -> c.endpoint().url());
+    /**
+     * Counts this close to the highest (a part of it) tie. The count is samples since the process started: replicas
+     * whose counts differ by less have been up about as long (within 1%), which is all the count can tell.
+     */
+    static final double TIE = 0.01;
+
+    private static final Comparator<Candidate> BY_URL = Comparator.comparing(c -> c.endpoint().url());
 
     @Override
     public String describe() {
@@ -22,7 +28,8 @@ public final class SingleMostDataStrategy implements Strategy {
     @Override
     public String measures() {
         return "samples ingested since the backend started (" + BackendFacts.SAMPLES_2X + ", or "
-                + BackendFacts.SAMPLES_1X + " on Prometheus 1.x); the most serves";
+                + BackendFacts.SAMPLES_1X + " on Prometheus 1.x); the most serves, and of counts within 1% of the"
+                + " most the lowest URL";
     }
 
     @Override
@@ -32,9 +39,12 @@ public final class SingleMostDataStrategy implements Strategy {
 
     @Override
     public List<Candidate> choose(List<Candidate> live) {
+        double most = live.stream().filter(c -> c.measured().present())
+                .mapToDouble(c -> c.measured().value()).max().orElse(Double.NaN);
+        double tied = most - most * TIE;
         return live.stream()
-                .filter(c -> c.measured().present())
-                .min(MOST_FIRST)
+                .filter(c -> c.measured().present() && c.measured().value() >= tied)
+                .min(BY_URL)
                 .map(List::of)
                 .orElse(List.of());
     }

@@ -52,6 +52,22 @@ class StrategiesTest {
     }
 
     @Test
+    void singleMostDataTakesCountsWithinOnePercentOfTheMostForATieSoEqualReplicasDoNotTakeTurns() {
+        Strategy s = new SingleMostDataStrategy();
+        // Replicas that started together: the lead changes with each scrape, the choice does not.
+        for (long ahead : List.of(0L, 500L, 9_900L)) {
+            assertThat(urls(s.choose(measured(s, withSamples("http://z:9090", 1_000_000 + ahead),
+                    withSamples("http://m:9090", 1_000_000)))))
+                    .as("z ahead by %d", ahead).containsExactly("http://m:9090");
+        }
+        assertThat(urls(s.choose(measured(s, withSamples("http://z:9090", 1_011_000),
+                withSamples("http://m:9090", 1_000_000))))).as("more than 1% ahead").containsExactly("http://z:9090");
+        assertThat(urls(s.choose(measured(s, withSamples("http://a:9090", 500_000),
+                withSamples("http://z:9090", 1_000_000), withSamples("http://m:9090", 995_000)))))
+                .as("within 1% of the most, not of each other").containsExactly("http://m:9090");
+    }
+
+    @Test
     void singleMostDataRanksFreshPrometheus2ReplicasAtZero() {
         Strategy s = new SingleMostDataStrategy();
         BackendFacts fresh = BackendFacts.from(Exposition.parse("prometheus_tsdb_lowest_timestamp_seconds 9.2e+15\n"));
