@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * configured app changes state or health. The stream is a trigger only: the locator re-reads the apps. A dropped
  * stream is reconnected after a pause that doubles while connecting fails; a stream silent for the idle timeout is
  * no failure and is reopened on the same master after the shortest pause, and so is one that ends without an event
- * after it was open for {@link #QUIET_AND_SOUND} times the shortest pause (a proxy on the way ends quiet streams). Each stream after the first asks for
- * a reselection as it opens, for the events that went by in between (a leader's failover ends the stream just as the
- * tasks change). A stream that sends a line, or one event, longer than {@link ServerSentEvents#MAX_CHARS} is dropped
+ * after it was open for {@link #QUIET_AND_SOUND} times the shortest pause (a proxy on the way ends quiet streams).
+ * Each stream after the first asks for a reselection as it opens, for the events that went by in between (a leader's
+ * failover ends the stream just as the tasks change). A stream that sends a line, or one event, longer than {@link ServerSentEvents#MAX_CHARS} is dropped
  * as a failure of its master. The selection interval stays the safety net while no stream is open.
  */
 public final class MarathonEventWatcher implements Managed {
