@@ -67,14 +67,19 @@ public final class Affinity {
                 return backend == null ? null : Route.to(backend);
             }
             // A client pinned to a backend that left is pinned anew to the one serving: else it would go back to
-            // its old backend, with the gap of its absence in its data, as soon as that serves again.
-            String pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()), backend.url()::equals);
-            return pinned == null || pinned.equals(backend.url()) ? Route.to(backend)
-                    : new Route(backend, true, pinned, null);
+            // its old backend, with the gap of its absence in its data, as soon as that serves again. The two
+            // looks ask about different URLs, so no cookie costs two MACs.
+            String url = backend.url();
+            if (cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()), url::equals) != null) {
+                return Route.to(backend);
+            }
+            String elsewhere = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()),
+                    other -> !other.equals(url));
+            return elsewhere == null ? Route.to(backend) : new Route(backend, true, elsewhere, null);
         }
-        String pinned = null;
         if (cookie != null) {
-            pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()),
+            // Only a cookie naming a backend that may take the request is worth its MAC.
+            String pinned = cookie.routeIn(headers.getValues(HttpHeader.COOKIE.asString()),
                     url -> servingAndLive(selection, url) != null);
             Endpoint backend = pinned == null ? null : servingAndLive(selection, pinned);
             if (backend != null) {
@@ -86,9 +91,9 @@ public final class Affinity {
             byte[] client = ClientAddress.of(headers.getValues(HttpHeader.X_FORWARDED_FOR.asString()),
                     trustedProxies, remoteAddr);
             sourceIpHits.increment();
-            return new Route(Rendezvous.choose(client, serving, List.of()), cookie != null, pinned, client);
+            return new Route(Rendezvous.choose(client, serving, List.of()), cookie != null, null, client);
         }
-        return new Route(selection.pick(), true, pinned, null);
+        return new Route(selection.pick(), true, null, null);
     }
 
     /**

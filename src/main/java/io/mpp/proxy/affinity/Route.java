@@ -10,7 +10,8 @@ import java.util.Collection;
  *
  * @param backend   the backend of the first attempt
  * @param pinning   true when the answer should carry a route cookie naming whichever backend answers
- * @param pinnedUrl the backend URL of the client's valid route cookie (even one that no longer serves), or null
+ * @param pinnedUrl the backend URL of the client's valid route cookie when it counted (it named a backend that
+ *                  serves and is live, or, with one backend serving, another one), else null
  * @param clientKey the client's address when source-IP affinity applies, else null
  */
 public record Route(Endpoint backend, boolean pinning, String pinnedUrl, byte[] clientKey) {

@@ -23,6 +23,11 @@ public final class RouteCookie {
 
     /** Longer values are not looked at: no backend URL is this long, and decoding costs. */
     private static final int MAX_VALUE_LENGTH = 4096;
+    /**
+     * Route cookies past this many in one request are not looked at: a browser sends one per path it was set for,
+     * and a client sending hundreds would make each request decode them all.
+     */
+    static final int MAX_PAIRS = 4;
     private static final String ALGORITHM = "HmacSHA256";
     /** Binds the MAC to this use of the key and to this format. */
     private static final byte[] CONTEXT = "mpp route v1\n".getBytes(StandardCharsets.US_ASCII);
@@ -32,6 +37,8 @@ public final class RouteCookie {
     private final String name;
     /** Mac objects are not thread-safe; one per thread, keyed once, saves the key set-up on every request. */
     private final ThreadLocal<Mac> macs;
+    /** Told of every MAC computed: what a forged cookie costs is what tests count. */
+    private final Runnable onMac;
 
     /** A cookie named {@value #DEFAULT_NAME}. */
     public RouteCookie(byte[] key) {
@@ -43,7 +50,12 @@ public final class RouteCookie {
      * @param key  at least {@link #MIN_KEY_BYTES} bytes
      */
     public RouteCookie(String name, byte[] key) {
+        this(name, key, () -> { });
+    }
+
+    RouteCookie(String name, byte[] key, Runnable onMac) {
         this.name = name;
+        this.onMac = onMac;
         if (key.length < MIN_KEY_BYTES) {
             throw new IllegalArgumentException("the route cookie key must have at least " + MIN_KEY_BYTES + " bytes");
         }
@@ -72,6 +84,14 @@ public final class RouteCookie {
 
     /** The backend URL a value names when its signature is this key's, else null (malformed, tampered, foreign). */
     public String decode(String value) {
+        return decode(value, url -> true);
+    }
+
+    /**
+     * The backend URL a value names when {@code wanted} accepts it and its signature is this key's, else null. The
+     * URL is looked at before the MAC is computed: a claim for a URL that could not matter costs no MAC.
+     */
+    private String decode(String value, Predicate<String> wanted) {
         if (value == null || value.length() > MAX_VALUE_LENGTH) {
             return null;
         }
@@ -81,9 +101,13 @@ public final class RouteCookie {
         }
         try {
             byte[] url = DECODER.decode(value.substring(0, dot));
+            String text = new String(url, StandardCharsets.UTF_8);
+            if (!wanted.test(text)) {
+                return null;
+            }
             byte[] given = DECODER.decode(value.substring(dot + 1));
             // Constant time: how much of a forged MAC matched must not show in the timing.
-            return MessageDigest.isEqual(mac(url), given) ? new String(url, StandardCharsets.UTF_8) : null;
+            return MessageDigest.isEqual(mac(url), given) ? text : null;
         } catch (IllegalArgumentException e) {
             return null; // not base64url
         }
@@ -95,15 +119,16 @@ public final class RouteCookie {
     }
 
     /**
-     * The backend URL named by the first route cookie of these Cookie headers that verifies and that {@code
-     * preferred} accepts; else by the first that verifies; null when none does. A browser may send several (set for
-     * other paths, or by another mpp on the same host): a stale one must not hide one that still serves.
+     * The backend URL named by the first route cookie of these Cookie headers whose URL {@code wanted} accepts and
+     * that verifies; null when none does. A browser may send several (set for other paths, or by another mpp on the
+     * same host): a stale one must not hide one that still serves. Only the first {@value #MAX_PAIRS} route cookies
+     * are looked at, and only one whose URL is wanted costs a MAC, so a header of forged pairs costs little.
      */
-    public String routeIn(Enumeration<String> cookieHeaders, Predicate<String> preferred) {
+    public String routeIn(Enumeration<String> cookieHeaders, Predicate<String> wanted) {
         if (cookieHeaders == null) {
             return null;
         }
-        String first = null;
+        int examined = 0;
         while (cookieHeaders.hasMoreElements()) {
             String header = cookieHeaders.nextElement();
             int from = 0;
@@ -112,22 +137,24 @@ public final class RouteCookie {
                 if (end < 0) {
                     end = header.length();
                 }
-                String url = routeInPair(header, from, end);
-                if (url != null) {
-                    if (preferred.test(url)) {
+                String value = valueInPair(header, from, end);
+                if (value != null) {
+                    String url = decode(value, wanted);
+                    if (url != null) {
                         return url;
                     }
-                    if (first == null) {
-                        first = url;
+                    if (++examined == MAX_PAIRS) {
+                        return null;
                     }
                 }
                 from = end + 1;
             }
         }
-        return first;
+        return null;
     }
 
-    private String routeInPair(String header, int from, int end) {
+    /** The value of the pair between {@code from} and {@code end} when it is this cookie, else null. */
+    private String valueInPair(String header, int from, int end) {
         while (from < end && header.charAt(from) == ' ') {
             from++;
         }
@@ -139,7 +166,7 @@ public final class RouteCookie {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
             value = value.substring(1, value.length() - 1);
         }
-        return decode(value);
+        return value;
     }
 
     /**
@@ -167,6 +194,7 @@ public final class RouteCookie {
     }
 
     private byte[] mac(byte[] url) {
+        onMac.run();
         Mac mac = macs.get();
         mac.update(CONTEXT);
         return mac.doFinal(url);

@@ -8,10 +8,12 @@ import io.mpp.discovery.Endpoint;
 import io.mpp.selection.Selection;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpFields;
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +166,19 @@ class AffinityTest {
             assertThat(route.backend()).isEqualTo(C);
             assertThat(answer(affinity, route, request, C)).isEmpty();
         }
+    }
+
+    @Test
+    void manyForgedRouteCookiesCostNoMacWithSeveralBackendsAndAtMostFourWithOne() {
+        AtomicInteger macs = new AtomicInteger();
+        RouteCookie counted = new RouteCookie(RouteCookie.DEFAULT_NAME, RouteCookieTest.KEY, macs::incrementAndGet);
+        Affinity affinity = new Affinity(AffinityOptions.parse("cookies"), counted, ClientAddress.LEFTMOST, registry);
+        HttpFields bogus = request(Map.of("Cookie",
+                String.join("; ", Collections.nCopies(350, "MPP.Route=AAAA.BBBB"))));
+        route(affinity, bogus, THREE);
+        assertThat(macs).as("no pair names a serving backend").hasValue(0);
+        route(affinity, bogus, selection(List.of(A), List.of(A)));
+        assertThat(macs).as("with one backend, any pinned URL counts: the first four only").hasValue(4);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RouteCookieTest {
@@ -73,9 +74,41 @@ class RouteCookieTest {
         assertThat(codec.routeIn(null)).isNull();
         String other = codec.encode("http://b:9090");
         assertThat(codec.routeIn(headers("MPP.Route=" + value + "; MPP.Route=" + other), "http://b:9090"::equals))
-                .as("the preferred one").isEqualTo("http://b:9090");
+                .as("the wanted one").isEqualTo("http://b:9090");
         assertThat(codec.routeIn(headers("MPP.Route=" + value + "; MPP.Route=" + other), "http://c:9090"::equals))
-                .as("else the first that verifies").isEqualTo(URL);
+                .as("none wanted").isNull();
+    }
+
+    @Test
+    void aForgedRouteCookieCostsAMacOnlyWhenItNamesAWantedUrl() {
+        AtomicInteger macs = new AtomicInteger();
+        RouteCookie counted = new RouteCookie(RouteCookie.DEFAULT_NAME, KEY, macs::incrementAndGet);
+        // The review's header: about 8 KB of pairs whose URL part decodes to three zero bytes.
+        String bogus = String.join("; ", Collections.nCopies(350, "MPP.Route=AAAA.BBBB"));
+        assertThat(counted.routeIn(headers(bogus), URL::equals)).isNull();
+        assertThat(macs).as("no pair names the wanted URL").hasValue(0);
+
+        String forgedForUrl = codec.encode("http://b:9090").split("\\.")[0] + "."
+                + codec.encode(URL).split("\\.")[1];
+        macs.set(0);
+        assertThat(counted.routeIn(headers("MPP.Route=" + forgedForUrl), "http://b:9090"::equals)).isNull();
+        assertThat(macs).as("a wanted URL is checked").hasValue(1);
+    }
+
+    @Test
+    void onlyTheFirstFourRouteCookiesAreLookedAt() {
+        AtomicInteger macs = new AtomicInteger();
+        RouteCookie counted = new RouteCookie(RouteCookie.DEFAULT_NAME, KEY, macs::incrementAndGet);
+        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(URL.getBytes(StandardCharsets.UTF_8))
+                + ".AAAA";
+        String genuine = "MPP.Route=" + codec.encode(URL);
+        String fourForged = String.join("; ", Collections.nCopies(4, "MPP.Route=" + forged));
+        assertThat(counted.routeIn(headers(fourForged + "; " + genuine))).as("the fifth").isNull();
+        assertThat(counted.routeIn(headers(fourForged, genuine))).as("the fifth, on another line").isNull();
+        assertThat(macs).hasValue(8);
+        String threeForged = String.join("; ", Collections.nCopies(3, "MPP.Route=" + forged));
+        assertThat(counted.routeIn(headers("a=1; b=2; " + threeForged + "; c=3; " + genuine)))
+                .as("the fourth route cookie, other cookies between them").isEqualTo(URL);
     }
 
     @Test
