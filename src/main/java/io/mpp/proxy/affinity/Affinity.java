@@ -84,12 +84,12 @@ public final class Affinity {
             Endpoint backend = pinned == null ? null : servingAndLive(selection, pinned);
             if (backend != null) {
                 cookieHits.increment();
-                return new Route(backend, true, pinned, null);
+                // With sourceip a retry goes to the client's next choice, as it does without a cookie.
+                return new Route(backend, true, pinned, options.sourceIp() ? clientKey(headers, remoteAddr) : null);
             }
         }
         if (options.sourceIp()) {
-            byte[] client = ClientAddress.of(headers.getValues(HttpHeader.X_FORWARDED_FOR.asString()),
-                    trustedProxies, remoteAddr);
+            byte[] client = clientKey(headers, remoteAddr);
             sourceIpHits.increment();
             return new Route(Rendezvous.choose(client, serving, List.of()), cookie != null, null, client);
         }
@@ -134,6 +134,10 @@ public final class Affinity {
     /** The route cookie's name; null when cookies are off. */
     public String cookieName() {
         return cookie == null ? null : cookie.name();
+    }
+
+    private byte[] clientKey(HttpFields headers, String remoteAddr) {
+        return ClientAddress.of(headers.getValues(HttpHeader.X_FORWARDED_FOR.asString()), trustedProxies, remoteAddr);
     }
 
     /** The backend among the current selection's serving and live ones with this URL; null when there is none. */

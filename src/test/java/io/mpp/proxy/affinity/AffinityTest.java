@@ -242,6 +242,25 @@ class AffinityTest {
     }
 
     @Test
+    void withCookiesAndSourceIpTheRetryOfACookieRoutedRequestGoesToTheClientsNextChoice() {
+        Affinity affinity = affinity("cookies,sourceip");
+        HttpFields plain = request(Map.of("X-Forwarded-For", "203.0.113.7"));
+        Endpoint bySource = route(affinity, plain, THREE).backend();
+        Endpoint pinned = bySource.equals(A) ? B : A;
+        HttpFields withCookie = request(Map.of("X-Forwarded-For", "203.0.113.7",
+                "Cookie", "MPP.Route=" + codec.encode(pinned.url())));
+        Route route = route(affinity, withCookie, THREE);
+        assertThat(route.backend()).isEqualTo(pinned);
+        List<Endpoint> rest = new ArrayList<>(List.of(A, B, C));
+        rest.remove(pinned);
+        Endpoint nextChoice = route(affinity, plain, selection(rest, rest)).backend();
+        // A random pick would differ from the next choice at least once in 40 tries (1 in 2^40 that it never does).
+        for (int i = 0; i < 40; i++) {
+            assertThat(route.next(THREE, List.of(pinned))).isEqualTo(nextChoice);
+        }
+    }
+
+    @Test
     void noneTurnsAffinityOff() {
         Affinity affinity = affinity("none");
         Set<Endpoint> seen = new HashSet<>();
