@@ -14,8 +14,10 @@ import java.util.List;
  *
  * <p>Proxies append the address they were connected from, so the right-most entries were written by proxies mpp's
  * operator runs, and everything left of them by whoever sent the request first. With {@code trustedProxies} N the
- * client is the N-th valid entry from the right (N = 1: one proxy such as marathon-lb in front of mpp); with
- * {@link #LEFTMOST} it is the left-most valid entry. Entries that are not an IP address are skipped.
+ * client is the N-th entry from the right (N = 1: one proxy such as marathon-lb in front of mpp); when one of those
+ * N entries is not an IP address ({@code unknown}, an obfuscated name), the connection's address is the client:
+ * counting on past it would take an entry the client wrote. With {@link #LEFTMOST} the client is the left-most
+ * entry that is an IP address. Empty entries do not count.
  */
 public final class ClientAddress {
 
@@ -69,17 +71,20 @@ public final class ClientAddress {
         return null;
     }
 
-    /** The n-th valid entry from the right; the left-most valid one when there are fewer. */
+    /**
+     * The n-th non-empty entry from the right; the left-most when there are fewer. Null when one of those is not an
+     * address: a trusted proxy wrote it, and what lies left of it is the client's to write.
+     */
     private static byte[] fromRight(String chain, int n) {
         byte[] found = null;
         int seen = 0;
         int end = chain.length();
         while (end >= 0) {
             int start = chain.lastIndexOf(',', end - 1);
-            byte[] address = parse(chain.substring(start + 1, end));
-            if (address != null) {
-                found = address;
-                if (++seen == n) {
+            String entry = chain.substring(start + 1, end);
+            if (!entry.isBlank()) {
+                found = parse(entry);
+                if (found == null || ++seen == n) {
                     return found;
                 }
             }

@@ -64,10 +64,27 @@ class ClientAddressTest {
         assertThat(client(LEFTMOST, "10.0.0.2", "unknown, _hidden, proxy.example.com, 203.0.113.7"))
                 .isEqualTo("203.0.113.7");
         assertThat(client(LEFTMOST, "10.0.0.2", ",,  , 300.1.2.3, 1.2.3, 203.0.113.7")).isEqualTo("203.0.113.7");
-        assertThat(client(1, "10.0.0.2", "203.0.113.7, not-an-ip")).isEqualTo("203.0.113.7");
         assertThat(client(LEFTMOST, "10.0.0.2", "[2001:db8::1]:http, 1.2.3.4:99999, 1.2.3.4:, [::1")).isEqualTo("10.0.0.2");
         assertThat(client(LEFTMOST, "10.0.0.2", "x".repeat(10_000))).isEqualTo("10.0.0.2");
         assertThat(client(2, "10.0.0.2", "")).isEqualTo("10.0.0.2");
+    }
+
+    @Test
+    void anEntryATrustedProxyWroteThatIsNoAddressEndsTheSearchAtTheConnectionsAddress() {
+        // What lies left of the trusted entries is the client's to write: counting on past one would let it choose.
+        assertThat(client(1, "10.0.0.2", "6.6.6.6, unknown")).isEqualTo("10.0.0.2");
+        assertThat(client(1, "10.0.0.2", "203.0.113.7, not-an-ip")).isEqualTo("10.0.0.2");
+        assertThat(client(2, "10.0.0.2", "6.6.6.6, _hidden, 198.51.100.1")).isEqualTo("10.0.0.2");
+        assertThat(client(2, "10.0.0.2", "6.6.6.6, 203.0.113.7, 1.2.3.4:99999")).isEqualTo("10.0.0.2");
+        assertThat(client(3, "10.0.0.2", "unknown, 198.51.100.1")).as("fewer entries than proxies")
+                .isEqualTo("10.0.0.2");
+        // An address with a zone is an address.
+        assertThat(client(1, "10.0.0.2", "6.6.6.6, fe80::1%eth0")).isEqualTo("fe80::1");
+        // Empty entries are no entries (an empty header line, a trailing comma the client wrote).
+        assertThat(client(2, "10.0.0.2", "6.6.6.6, 203.0.113.7,, 198.51.100.1, ")).isEqualTo("203.0.113.7");
+        assertThat(client(1, "10.0.0.2", "6.6.6.6, unknown", "", "198.51.100.1")).isEqualTo("198.51.100.1");
+        // Left of the trusted entries, anything goes.
+        assertThat(client(2, "10.0.0.2", "unknown, 203.0.113.7, 198.51.100.1")).isEqualTo("203.0.113.7");
     }
 
     @Test
