@@ -8,6 +8,7 @@ import io.dropwizard.core.setup.Environment;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.mpp.cli.GoFlagSpellings;
 import io.mpp.cli.ProxyCommand;
 import io.mpp.cli.UsageException;
 import io.mpp.config.EmptyScalars;
@@ -46,6 +47,12 @@ public class MppApplication extends Application<MppConfiguration> {
 
     public static void main(String[] args) throws Exception {
         new MppApplication().run(args);
+    }
+
+    /** Also takes the Go original's {@code -name value} spelling of the proxy command's long flags. */
+    @Override
+    public void run(String... arguments) throws Exception {
+        super.run(GoFlagSpellings.rewrite(arguments));
     }
 
     @Override

@@ -119,6 +119,41 @@ class ProxyCommandTest {
                 .containsEntry("MPP_VERBOSE", "true").hasSize(19);
     }
 
+    /** Parses as the application does: the original's single-dash spellings first made double-dash. */
+    private static Map<String, String> parseGoStyle(ProxyCommand command, String... flags)
+            throws ArgumentParserException {
+        List<String> args = new ArrayList<>(List.of("proxy"));
+        args.addAll(List.of(flags));
+        String[] rewritten = GoFlagSpellings.rewrite(args.toArray(String[]::new), command.flags());
+        return parse(command, List.of(rewritten).subList(1, rewritten.length).toArray(String[]::new));
+    }
+
+    @Test
+    void theOriginalsSingleDashSpellingsOfLongFlagsAreTaken() throws Exception {
+        assertThat(parseGoStyle(command(), "-bind-host", "127.0.0.1", "-port", "19095", "-endpoints-file", "f"))
+                .isEqualTo(Map.of("MPP_PORT", "19095", "MPP_ENDPOINTS_FILE", "f", "MPP_BIND_HOST", "127.0.0.1"));
+        assertThat(parseGoStyle(command(), "-endpoints-file=f", "-insecure-certs", "-verbose=false",
+                "-max-retries", "3")).isEqualTo(Map.of("MPP_INSECURE_CERTS", "true", "MPP_ENDPOINTS_FILE", "f",
+                "MPP_VERBOSE", "false", "MPP_MAX_RETRIES", "3"));
+        // Short flags keep their meaning.
+        assertThat(parseGoStyle(command(), "-k", "-V=false")).isEqualTo(
+                Map.of("MPP_INSECURE_CERTS", "true", "MPP_VERBOSE", "false"));
+        assertThatThrownBy(() -> parseGoStyle(command(), "-port", "70000"))
+                .hasMessageStartingWith("--port: '70000' is not a TCP port");
+    }
+
+    @Test
+    void aValueIsNeverTakenForAFlagWhateverItLooksLike() throws Exception {
+        String key = "-port-" + "k".repeat(40);
+        assertThat(parseGoStyle(command(), "--affinity-key", key, "-endpoints-file", "-port"))
+                .isEqualTo(Map.of("MPP_ENDPOINTS_FILE", "-port", "MPP_AFFINITY_KEY", key));
+        assertThat(GoFlagSpellings.rewrite(new String[] {"proxy", "-endpoints-file", "f", "--", "-port"},
+                command().flags())).containsExactly("proxy", "--endpoints-file", "f", "--", "-port");
+        assertThat(GoFlagSpellings.rewrite(new String[] {"server", "-port"})).containsExactly("server", "-port");
+        assertThatThrownBy(() -> parseGoStyle(command(), "-bind-hosts", "x"))
+                .as("only known names").hasMessageContaining("unrecognized arguments: '-bind-hosts'");
+    }
+
     @Test
     void withoutFlagOrVariableTheDefaultsOfConfigYmlApply() throws Exception {
         MppConfiguration config = configuration();

@@ -49,6 +49,13 @@ class ProxyProcessTest {
     }
 
     @Test
+    void theOriginalsSingleDashFlagsReachTheCommand() throws Exception {
+        MppProcess mpp = MppProcess.start(dir, Map.of(), "proxy", "-endpoints-file", "/x", "-port=70000");
+        assertThat(mpp.awaitExit(60)).isEqualTo(2);
+        assertThat(mpp.output().lines().findFirst()).contains("--port: '70000' is not a TCP port (0 to 65535)");
+    }
+
+    @Test
     void aBadVariableIsAConfigurationErrorNamingTheSettingWithoutATrace() throws Exception {
         MppProcess mpp = MppProcess.start(dir, Map.of("MPP_PORT", "http"), "proxy", "--endpoints-file", "/x");
         assertThat(mpp.awaitExit(60)).isEqualTo(1);
