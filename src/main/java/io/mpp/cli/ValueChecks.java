@@ -46,6 +46,8 @@ public final class ValueChecks {
             case "MPP_KUBE_WATCH_TIMEOUT" -> goDurationAtLeast(Duration.ofSeconds(1));
             case "MPP_MARATHON_CONNECT_TIMEOUT", "MPP_MARATHON_TIMEOUT" -> goDurationAtLeast(Duration.ofMillis(1));
             case "MPP_AFFINITY_COOKIE_NAME" -> readBy(new AffinityFactory()::setCookieName);
+            // The reader's message names the rule, never the key.
+            case "MPP_AFFINITY_KEY" -> readBy(new AffinityFactory()::setKey);
             default -> null;
         };
         if (known != null) {

@@ -261,7 +261,10 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--kube-watch-timeout", "500ms"), "--kube-watch-timeout: '500ms' is too short"),
                 Arguments.of(List.of("--marathon-timeout", "0s"), "--marathon-timeout: '0s' is too short"),
                 Arguments.of(List.of("--affinity-cookie-name", "a;b"), "--affinity-cookie-name: 'a;b' is not a"
-                        + " cookie name"));
+                        + " cookie name"),
+                // A key's message never quotes the key.
+                Arguments.of(List.of("--affinity-key", "TOPSECRET-but-short"), "--affinity-key: MPP_AFFINITY_KEY is"
+                        + " too short: the route cookie key needs at least 32 bytes"));
     }
 
     @ParameterizedTest
