@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.mpp.cli.GoFlagSpellings;
 import io.mpp.cli.ProxyCommand;
 import io.mpp.cli.UsageException;
+import io.mpp.config.BindHost;
 import io.mpp.config.EmptyScalars;
 import io.mpp.config.GoBooleans;
 import io.mpp.config.QuotingSubstitutor;
@@ -71,7 +72,7 @@ public class MppApplication extends Application<MppConfiguration> {
         // config.yml takes every setting from MPP_* variables, with defaults: ${MPP_PORT:-9090}.
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), QuotingSubstitutor.ofEnvironment()));
-        EmptyScalars.refusedIn(GoBooleans.acceptedBy(bootstrap.getObjectMapper()));
+        EmptyScalars.refusedIn(GoBooleans.acceptedBy(BindHost.checkedBy(bootstrap.getObjectMapper())));
         // The Go original's command line: the same service, flags in place of the MPP_* variables.
         bootstrap.addCommand(new ProxyCommand(this));
     }

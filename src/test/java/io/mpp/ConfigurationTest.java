@@ -121,6 +121,23 @@ class ConfigurationTest {
     }
 
     @Test
+    void theBindHostIsStrippedAndMustBeAnAddressOrAHostName() throws Exception {
+        MppConfiguration config = ConfigFiles.load(Map.of("MPP_BIND_HOST", "127.0.0.1 "));
+        assertThat(applicationConnector(config).getBindHost()).isEqualTo("127.0.0.1");
+        assertThat(adminConnector(config).getBindHost()).isEqualTo("127.0.0.1");
+        assertThat(applicationConnector(ConfigFiles.load(Map.of("MPP_BIND_HOST", " ::1"))).getBindHost())
+                .isEqualTo("::1");
+        assertThat(applicationConnector(ConfigFiles.load(Map.of())).getBindHost()).as("every interface")
+                .isNullOrEmpty();
+        for (String wrong : new String[] {"999.1.1.1", "127.0.0.1:9090", "a b"}) {
+            assertThatThrownBy(() -> ConfigFiles.load(Map.of("MPP_BIND_HOST", wrong))).as(wrong)
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("server.applicationConnectors.[0].bindHost; '" + wrong + "' is neither an"
+                            + " IP address nor a host name; MPP_BIND_HOST takes");
+        }
+    }
+
+    @Test
     void anEmptyNumberOrSwitchIsAnErrorNamingTheSettingNotZeroOrFalse() {
         Map<String, String> settings = Map.of(
                 "MPP_PORT", "server.applicationConnectors.[0].port; is of type: String, expected: int",

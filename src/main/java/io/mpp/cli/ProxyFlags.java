@@ -63,7 +63,7 @@ public final class ProxyFlags {
     public static final List<Flag> MPP = List.of(
             option("--admin-port", "MPP_ADMIN_PORT", "PORT", ValueChecks.PORT,
                     "port of the admin server (health checks, metrics, tasks)"),
-            option("--bind-host", "MPP_BIND_HOST", "HOST", ValueChecks.ANY,
+            option("--bind-host", "MPP_BIND_HOST", "HOST", ValueChecks.BIND_HOST,
                     "address both ports bind to; empty: every interface"),
             option("--shutdown-grace-period", "MPP_SHUTDOWN_GRACE_PERIOD", "DURATION",
                     ValueChecks.DROPWIZARD_DURATION, "on SIGTERM, how long requests in flight may take to finish"),

@@ -3,6 +3,7 @@ package io.mpp.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mpp.config.BindHost;
 import io.mpp.config.GoBooleans;
 import io.mpp.discovery.kubernetes.KubernetesLocatorFactory;
 import io.mpp.discovery.marathon.PortChoice;
@@ -117,6 +118,9 @@ public final class ValueChecks {
         }
         throw new IllegalArgumentException("'" + text + "' is not a TCP port (0 to 65535)");
     };
+
+    /** The reader config.yml's bindHost settings use. */
+    public static final ValueCheck BIND_HOST = BindHost::check;
 
     public static final ValueCheck GO_DURATION = text -> {
         GoDuration.parse(text);

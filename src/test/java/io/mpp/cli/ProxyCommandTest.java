@@ -100,6 +100,7 @@ class ProxyCommandTest {
                 Arguments.of(List.of("-V"), "MPP_VERBOSE", "true"),
                 Arguments.of(List.of("--admin-port", "8181"), "MPP_ADMIN_PORT", "8181"),
                 Arguments.of(List.of("--bind-host", "127.0.0.1"), "MPP_BIND_HOST", "127.0.0.1"),
+                Arguments.of(List.of("--bind-host", " ::1 "), "MPP_BIND_HOST", "::1"),
                 Arguments.of(List.of("--shutdown-grace-period", "20s"), "MPP_SHUTDOWN_GRACE_PERIOD", "20s"));
     }
 
@@ -205,6 +206,8 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--port", "70000"), "--port: '70000' is not a TCP port (0 to 65535)"),
                 Arguments.of(List.of("--port", "http"), "--port: 'http' is not a TCP port"),
                 Arguments.of(List.of("--admin-port", "-1"), "--admin-port: '-1' is not a TCP port"),
+                Arguments.of(List.of("--bind-host", "999.1.1.1"), "--bind-host: '999.1.1.1' is neither an IP address"
+                        + " nor a host name; MPP_BIND_HOST takes"),
                 Arguments.of(List.of("--selection-interval", "10"), "--selection-interval: '10' is not a duration"),
                 Arguments.of(List.of("--probe-timeout", "fast"), "--probe-timeout: 'fast' is not a duration"),
                 Arguments.of(List.of("--shutdown-grace-period", "soon"), "--shutdown-grace-period: 'soon' is not"),

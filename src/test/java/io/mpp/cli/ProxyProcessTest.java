@@ -63,6 +63,16 @@ class ProxyProcessTest {
                 .contains("server.applicationConnectors.[0].port").doesNotContain("\tat ");
     }
 
+    @Test
+    void aBindHostThatIsNoAddressIsAConfigurationErrorNotAStackTraceAtBind() throws Exception {
+        MppProcess mpp = MppProcess.start(dir, Map.of("MPP_BIND_HOST", "999.1.1.1"), "proxy", "--endpoints-file",
+                "/x");
+        assertThat(mpp.awaitExit(60)).isEqualTo(1);
+        assertThat(mpp.output()).contains("mpp: cannot start: config.yml has an error")
+                .contains("bindHost; '999.1.1.1' is neither an IP address nor a host name; MPP_BIND_HOST takes")
+                .doesNotContain("\tat ");
+    }
+
     /** Only the packaged jar has a manifest version; checked when target/mpp.jar has been built. */
     @Test
     void thePackagedJarPrintsItsManifestVersion() throws Exception {
