@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 public final class GoDuration {
 
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h|d)");
+    /** Go's number: digits with an optional fraction ({@code 1.5}, {@code 1.}) or a fraction alone ({@code .5}). */
+    private static final Pattern PART =
+            Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)");
     public static final String ACCEPTED = "a duration such as 500ms, 10s, 1m30s, 2h or 7d";
 
     private GoDuration() {
@@ -22,22 +24,24 @@ public final class GoDuration {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty duration; expected " + ACCEPTED);
         }
-        String s = text.strip();
+        String stripped = text.strip();
+        // Go takes one leading sign for the whole duration; a negative one is no timeout or interval.
+        String s = stripped.startsWith("+") ? stripped.substring(1) : stripped;
         if (s.equals("0")) {
             return Duration.ZERO;
         }
         Matcher m = PART.matcher(s);
         int at = 0;
         BigDecimal nanos = BigDecimal.ZERO; // exact, as Go's: in doubles 1.001s came out 1 ns short
-        while (at < s.length()) {
+        while (at < s.length() || at == 0) {
             if (!m.find(at) || m.start() != at) {
-                throw new IllegalArgumentException("'" + s + "' is not " + ACCEPTED);
+                throw new IllegalArgumentException("'" + stripped + "' is not " + ACCEPTED);
             }
             nanos = nanos.add(new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos(m.group(2)))));
             at = m.end();
         }
         if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("'" + s + "' is too long a duration");
+            throw new IllegalArgumentException("'" + stripped + "' is too long a duration");
         }
         return Duration.ofNanos(nanos.longValue());
     }
@@ -78,7 +82,7 @@ public final class GoDuration {
     private static long unitNanos(String unit) {
         return switch (unit) {
             case "ns" -> 1L;
-            case "us", "µs" -> 1_000L;
+            case "us", "\u00b5s", "\u03bcs" -> 1_000L; // micro sign and Greek mu: Go takes both
             case "ms" -> 1_000_000L;
             case "s" -> 1_000_000_000L;
             case "m" -> 60_000_000_000L;

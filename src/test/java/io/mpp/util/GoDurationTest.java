@@ -25,8 +25,22 @@ class GoDurationTest {
     }
 
     @Test
+    void takesGoNumbersSignAndMicroSpellings() {
+        assertThat(GoDuration.parse(".5s")).isEqualTo(Duration.ofMillis(500));
+        assertThat(GoDuration.parse("1.s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(GoDuration.parse("1.m.5s")).isEqualTo(Duration.ofMillis(60_500));
+        assertThat(GoDuration.parse("+1s")).isEqualTo(Duration.ofSeconds(1));
+        assertThat(GoDuration.parse(" +1m30s ")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(GoDuration.parse("+0")).isEqualTo(Duration.ZERO);
+        assertThat(GoDuration.parse("1\u03bcs")).as("Greek mu").isEqualTo(Duration.ofNanos(1000));
+        assertThat(GoDuration.parse("1\u00b5s")).as("micro sign").isEqualTo(Duration.ofNanos(1000));
+        assertThat(GoDuration.parse("1us")).isEqualTo(Duration.ofNanos(1000));
+    }
+
+    @Test
     void rejectsWhatGoWouldRejectWithAMessageSayingWhatIsAccepted() {
-        for (String bad : new String[] {"10", "10x", "s", "1m 30s", "-5s", "", "ten seconds", "1h30"}) {
+        for (String bad : new String[] {"10", "10x", "s", "1m 30s", "-5s", "", "ten seconds", "1h30", "+", "++1s",
+                "+-1s", "1s+1s", ".s", ".", "1..5s", "1.5.s", "-.5s", "1\u00b5", "1ss"}) {
             assertThatThrownBy(() -> GoDuration.parse(bad)).as(bad)
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("such as 500ms, 10s, 1m30s");
