@@ -15,6 +15,8 @@ public final class GoDuration {
     private static final Pattern PART =
             Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|s|m|h|d)");
     public static final String ACCEPTED = "a duration such as 500ms, 10s, 1m30s, 2h or 7d";
+    private static final Duration ONE_MILLISECOND = Duration.ofMillis(1);
+    private static final Duration ONE_SECOND = Duration.ofSeconds(1);
 
     private GoDuration() {
     }
@@ -46,22 +48,26 @@ public final class GoDuration {
         return Duration.ofNanos(nanos.longValue());
     }
 
-    /** Formats like Go: 1m30s, 250ms, 2h0m0s is shortened to 2h. */
+    /**
+     * Formats like Go, to the nanosecond: 1m30s, 250ms, 1.5ms, 1.0005s; 2h0m0s is shortened to 2h, whole days are
+     * 7d. Under a millisecond, in whole microseconds ({@code 500us}) or else nanoseconds ({@code 1500ns}).
+     */
     public static String format(Duration d) {
         if (d.isZero()) {
             return "0s";
         }
-        if (d.toNanos() < 1_000_000) { // under 1 ms, where "0ms" would say nothing
+        if (d.compareTo(ONE_MILLISECOND) < 0) { // where "0ms" would say nothing
             return d.toNanos() % 1000 == 0 ? d.toNanos() / 1000 + "us" : d.toNanos() + "ns";
         }
-        if (d.toMillis() < 1000) {
-            return d.toMillis() + "ms";
+        if (d.compareTo(ONE_SECOND) < 0) {
+            return d.toMillis() + fraction(d.toNanosPart() % 1_000_000, 6) + "ms";
         }
-        StringBuilder sb = new StringBuilder();
         long days = d.toDays();
-        if (days > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0) {
+        if (days > 0 && d.toHoursPart() == 0 && d.toMinutesPart() == 0 && d.toSecondsPart() == 0
+                && d.toNanosPart() == 0) {
             return days + "d";
         }
+        StringBuilder sb = new StringBuilder();
         long hours = d.toHours();
         if (hours > 0) {
             sb.append(hours).append('h');
@@ -69,14 +75,23 @@ public final class GoDuration {
         if (d.toMinutesPart() > 0) {
             sb.append(d.toMinutesPart()).append('m');
         }
-        if (d.toSecondsPart() > 0 || d.toMillisPart() > 0) {
-            sb.append(d.toSecondsPart());
-            if (d.toMillisPart() > 0) {
-                sb.append('.').append(String.format("%03d", d.toMillisPart()).replaceAll("0+$", ""));
-            }
-            sb.append('s');
+        if (d.toSecondsPart() > 0 || d.toNanosPart() > 0) {
+            sb.append(d.toSecondsPart()).append(fraction(d.toNanosPart(), 9)).append('s');
         }
         return sb.toString();
+    }
+
+    /** ".5" for 500 of 3 digits; empty for 0. */
+    private static String fraction(long value, int digits) {
+        if (value == 0) {
+            return "";
+        }
+        String padded = String.format("%0" + digits + "d", value);
+        int end = padded.length();
+        while (padded.charAt(end - 1) == '0') {
+            end--;
+        }
+        return "." + padded.substring(0, end);
     }
 
     private static long unitNanos(String unit) {

@@ -57,4 +57,18 @@ class GoDurationTest {
         assertThat(GoDuration.format(Duration.ofDays(7))).isEqualTo("7d");
         assertThat(GoDuration.format(Duration.ofMillis(1500))).isEqualTo("1.5s");
     }
+
+    @Test
+    void formatsPartsUnderAMillisecondOfLongerDurationsLikeGo() {
+        assertThat(GoDuration.format(Duration.ofNanos(1_500_000))).isEqualTo("1.5ms");
+        assertThat(GoDuration.format(Duration.ofNanos(999_999_999))).isEqualTo("999.999999ms");
+        assertThat(GoDuration.format(Duration.ofNanos(1_000_500_000))).isEqualTo("1.0005s");
+        assertThat(GoDuration.format(Duration.ofNanos(1_000_000_001))).isEqualTo("1.000000001s");
+        assertThat(GoDuration.format(Duration.ofMillis(60_500))).isEqualTo("1m0.5s");
+        assertThat(GoDuration.format(Duration.ofDays(7).plusMillis(1))).as("not whole days").isEqualTo("168h0.001s");
+        assertThat(GoDuration.format(Duration.ofMillis(1))).isEqualTo("1ms");
+        for (String text : new String[] {"1.5ms", "1.0005s", "2h30m", "1m0.5s", "250ms", "7d", "500us", "1500ns"}) {
+            assertThat(GoDuration.format(GoDuration.parse(text))).as("round trip").isEqualTo(text);
+        }
+    }
 }
