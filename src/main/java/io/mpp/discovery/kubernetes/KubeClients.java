@@ -26,7 +26,7 @@ import okhttp3.Response;
 final class KubeClients {
 
     /**
-     * How long a token from a kubeconfig (exec plugin, token file, auth provider) is used before it is fetched
+     * How long a token from a kubeconfig (exec plugin, token file, oidc auth provider) is used before it is fetched
      * again: an exec plugin's sooner when it says its token expires sooner. A 401 also fetches a new one at once
      * (see {@link RenewOnRefusal} and {@link ExecPluginAuthentication}).
      */
@@ -73,13 +73,16 @@ final class KubeClients {
     private ApiClient fromFile(Path path) {
         KubeConfig config;
         String server;
+        Map<?, ?> user;
         Object exec;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             config = KubeConfig.loadKubeConfig(reader);
             config.setFile(path.toAbsolutePath().toFile()); // relative certificate paths are relative to the file
             server = config.getServer();
+            user = currentUser(config);
             // Taken from the client, which would run the plugin without any bound, at start and at every refresh.
-            exec = takeExec(config);
+            // The configuration's current user is this very map, so the client no longer sees the plugin.
+            exec = user == null ? null : user.remove("exec");
         } catch (IOException | RuntimeException e) {
             throw unusable(path, e);
         }
@@ -89,6 +92,7 @@ final class KubeClients {
         }
         ExecPlugin plugin;
         try {
+            AuthProviders.check(user);
             plugin = exec == null ? null : ExecPlugin.of(exec, path, timeout);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + " cannot be used: " + e.getMessage(), e);
@@ -117,13 +121,11 @@ final class KubeClients {
         }
     }
 
-    /** Removes the current user's {@code exec} entry from the configuration and returns it; null when it has none. */
-    private static Object takeExec(KubeConfig config) {
+    /** The current context's user entry, the map the client reads too; null when there is none. */
+    private static Map<?, ?> currentUser(KubeConfig config) {
         Map<?, ?> context = named(config.getContexts(), config.getCurrentContext(), "context");
-        Map<?, ?> user = context != null && context.get("user") instanceof String name
+        return context != null && context.get("user") instanceof String name
                 ? named(config.getUsers(), name, "user") : null;
-        // The configuration's current user is this very map, so the client no longer sees the plugin.
-        return user == null ? null : user.remove("exec");
     }
 
     /** The {@code key} entry of the item with that name in a list of the kubeconfig (as the client looks it up). */

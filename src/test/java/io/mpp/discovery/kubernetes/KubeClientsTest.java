@@ -11,6 +11,7 @@ import static io.mpp.testing.FakeKubeApi.pod;
 import static io.mpp.testing.FakeKubeApi.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kubernetes.client.openapi.ApiClient;
@@ -204,6 +205,41 @@ class KubeClientsTest {
                 + "\"kind\":\"ExecCredential\",\"spec\":{\"interactive\":false}}");
     }
 
+    @Test
+    void aGcpAuthProviderThatRunsACommandIsRefusedAtStartWithoutRunningIt() throws Exception {
+        // The client would run it, wait a fixed 10 s whatever MPP_KUBE_TIMEOUT says, and leave it running.
+        Path pidFile = dir.resolve("hang.pid");
+        Path kubeconfig = authProviderKubeconfig("gcp", """
+                access-token: expired-token
+                cmd-path: %s
+                cmd-args: config config-helper --format=json
+                expiry: "2020-01-01T00:00:00Z"
+                expiry-key: '{.credential.token_expiry}'
+                token-key: '{.credential.access_token}'
+                """.formatted(hangingPlugin(pidFile)));
+        Future<KubernetesLocator> built = background(() -> locator(kubeconfig));
+        assertThat(catchThrowable(() -> built.get(60, TimeUnit.SECONDS))).hasCauseInstanceOf(
+                IllegalArgumentException.class).cause().hasMessage("MPP_KUBECONFIG " + kubeconfig + " cannot be"
+                + " used: its user's auth-provider runs a command (cmd-path) for its token, which mpp cannot bound"
+                + " by MPP_KUBE_TIMEOUT: use the exec plugin gke-gcloud-auth-plugin instead (kubectl dropped the gcp"
+                + " auth-provider in 1.26)");
+        assertThat(pidFile).as("the command never ran").doesNotExist();
+    }
+
+    @Test
+    void aGcpAuthProviderWithoutACommandIsRefusedAtStartToo() throws Exception {
+        // The client renews it through Google's credential library, which mpp does not include: an Error at start
+        // when the token has expired, at its expiry otherwise.
+        Path kubeconfig = authProviderKubeconfig("gcp", """
+                access-token: expired-token
+                expiry: "2020-01-01T00:00:00Z"
+                """);
+        assertThatThrownBy(() -> locator(kubeconfig)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("MPP_KUBECONFIG " + kubeconfig + " cannot be used: its user's gcp auth-provider cannot"
+                        + " renew its token in mpp, which does not include Google's credential library: use the exec"
+                        + " plugin gke-gcloud-auth-plugin instead (kubectl dropped the gcp auth-provider in 1.26)");
+    }
+
     private KubernetesLocator locator(Path kubeconfig) {
         return factory(kubeconfig).parts(() -> { }).locator();
     }
@@ -311,6 +347,33 @@ class KubeClientsTest {
                     user: mpp
                 current-context: fake
                 """.formatted(api.url(), plugin));
+        return file;
+    }
+
+    /** A kubeconfig whose user is an auth-provider with these lines of config. */
+    private Path authProviderKubeconfig(String name, String config) throws IOException {
+        Path file = dir.resolve("auth-provider-kubeconfig");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: fake
+                  cluster:
+                    server: %s
+                users:
+                - name: mpp
+                  user:
+                    auth-provider:
+                      name: %s
+                      config:
+                %s
+                contexts:
+                - name: fake
+                  context:
+                    cluster: fake
+                    user: mpp
+                current-context: fake
+                """.formatted(api.url(), name, config.indent(8).stripTrailing()));
         return file;
     }
 
