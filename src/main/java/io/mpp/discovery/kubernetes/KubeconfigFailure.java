@@ -1,10 +1,13 @@
 package io.mpp.discovery.kubernetes;
 
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.util.List;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -18,15 +21,51 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 final class KubeconfigFailure {
 
-    private static final Pattern QUOTES_A_WORD = Pattern.compile(
-            "(undefined alias|undefined tag handle|duplicate key|unknown escape character|tag handle)\\b.*");
-    private static final Pattern QUOTED = Pattern.compile("'[^']{2,}'");
+    /**
+     * SnakeYAML's problem texts known to quote nothing of the file, whole. Any other text is left out, so a message
+     * that a new version words differently costs a less precise message, never a token.
+     */
+    private static final List<Pattern> KNOWN = Stream.of(
+            "found unexpected end of stream", "found unexpected document separator",
+            "mapping values are not allowed here", "mapping keys are not allowed here",
+            "sequence entries are not allowed here", "could not find expected ':'",
+            "expected indentation indicator in the range 1-9, but found 0", "found duplicate YAML directive",
+            "found incompatible YAML document \\(version 1\\.\\* is required\\)", "found unacceptable key",
+            "found unconstructable recursive node", "Expected mapping node or an anchor referencing mapping",
+            "expected a single document in the stream", "but found another document",
+            "Nesting Depth exceeded max \\d+", "Number of aliases for non-scalar nodes exceeds the specified max=\\d+",
+            "The incoming YAML document exceeds the limit: \\d+ code points\\.",
+            // The parser names the token it found, one of a fixed set: <block end>, <scalar>, '-', '}' and the like.
+            "expected (?:'<document start>'|<block end>|',' or '[]}]'|the node content), but (?:found|got)"
+                    + " '?(?:<[a-z ]{3,25}>|[-?:,{}\\[\\]#])'?",
+            // One character tells where the mistake is, not what the file holds.
+            "found character '(?:[^']|\\\\t\\(TAB\\))' that cannot start any token\\."
+                    + " \\(Do not use (?:.|\\\\t\\(TAB\\)) for indentation\\)",
+            "while (?:scanning|parsing|constructing) an? [a-zA-Z -]{1,30}")
+            .map(Pattern::compile).toList();
+
+    /**
+     * Problem texts that end with what the parser stumbled on (an alias, a tag, a character of the file), which may
+     * be a token: only their first group is kept.
+     */
+    private static final List<Pattern> KNOWN_START = Stream.of(
+            "(found undefined alias) .*", "(found undefined tag handle) .*", "(duplicate tag handle) .*",
+            "(could not determine a constructor for the tag) .*", "(Global tag is not allowed): .*",
+            "(found unknown escape character) .*", "(unexpected character found) .*", "(Keys must be scalars) but .*",
+            "(expected (?:chomping or indentation indicators|a digit(?: or '[ .]')?|'[!> ]'|alphabetic or numeric"
+                    + " character|a comment or a line break|URI(?: escape sequence of 2 hexadecimal numbers)?"
+                    + "|escape sequence of \\d+ hexadecimal numbers)), but found.*",
+            "(expected a mapping (?:or list of mappings )?for merging), but found .*")
+            .map(known -> Pattern.compile(known, Pattern.DOTALL)).toList();
 
     private KubeconfigFailure() {
     }
 
     /** What went wrong reading or using the kubeconfig {@code file}, for a message that already names it. */
     static String describe(Path file, Exception e) {
+        if (Files.isDirectory(file)) {
+            return "it is a directory, not a file"; // the reader fails only once read, as a YAMLException
+        }
         if (e instanceof NoSuchFileException missing) {
             return missing.getFile() == null || Path.of(missing.getFile()).equals(file) ? "no such file"
                     : "a file it names does not exist: " + missing.getFile();
@@ -36,9 +75,10 @@ final class KubeconfigFailure {
             return fs.getClass().getSimpleName() + ": " + fs.getMessage();
         }
         if (e instanceof MarkedYAMLException yaml) {
-            String context = yaml.getContext() == null ? ""
-                    : " (" + redacted(yaml.getContext()) + at(yaml.getContextMark()) + ")";
-            return "it is not valid YAML" + at(yaml.getProblemMark()) + ": " + redacted(yaml.getProblem()) + context;
+            String problem = known(yaml.getProblem());
+            String context = known(yaml.getContext());
+            return "it is not valid YAML" + at(yaml.getProblemMark()) + (problem == null ? "" : ": " + problem)
+                    + (context == null ? "" : " (" + context + at(yaml.getContextMark()) + ")");
         }
         if (e instanceof YAMLException) {
             return "it is not valid YAML (" + e.getClass().getSimpleName() + ")";
@@ -49,11 +89,21 @@ final class KubeconfigFailure {
     }
 
     /**
-     * The parser's words without the file's: some of its problems end with the word they stumbled on (an alias, a tag
-     * handle, a key), which may be a token, and any quoted text of more than one character goes too.
+     * The parser's text when it is one known to quote nothing of the file, or its known start when it ends with a
+     * word of the file (which may be a token); null for any other text.
      */
-    static String redacted(String problem) {
-        return QUOTED.matcher(QUOTES_A_WORD.matcher(problem).replaceAll("$1")).replaceAll("'...'");
+    static String known(String problem) {
+        if (problem == null) {
+            return null;
+        }
+        String text = problem.strip();
+        for (Pattern start : KNOWN_START) {
+            Matcher m = start.matcher(text);
+            if (m.matches()) {
+                return m.group(1);
+            }
+        }
+        return KNOWN.stream().anyMatch(p -> p.matcher(text).matches()) ? text : null;
     }
 
     /** The kinds of the exception and its causes, e.g. {@code RuntimeException: CertificateException}. */

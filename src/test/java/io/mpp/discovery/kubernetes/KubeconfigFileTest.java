@@ -10,6 +10,8 @@ import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.scanner.ScannerException;
 
 /**
  * A kubeconfig that cannot be used stops mpp at start with a message that says where the mistake is, but never
@@ -47,12 +49,62 @@ class KubeconfigFileTest {
                 .hasMessageStartingWith("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 7")
                 .hasMessageContaining("found undefined alias")
                 .hasMessageNotContaining(TOKEN);
-        assertThat(KubeconfigFailure.redacted("found undefined tag handle !s3cr3t!")).isEqualTo(
+        assertThat(KubeconfigFailure.known("found undefined tag handle !s3cr3t!")).isEqualTo(
                 "found undefined tag handle");
-        assertThat(KubeconfigFailure.redacted("expected <block end>, but found 's3cr3t-value' here"))
-                .isEqualTo("expected <block end>, but found '...' here");
-        assertThat(KubeconfigFailure.redacted("found character '@' that cannot start any token"))
-                .as("one character tells where, not what").isEqualTo("found character '@' that cannot start any token");
+        assertThat(KubeconfigFailure.known("expected <block end>, but found '<scalar>'"))
+                .as("a token of the parser's, not of the file").isEqualTo("expected <block end>, but found '<scalar>'");
+        assertThat(KubeconfigFailure.known("expected <block end>, but found 's3cr3t-value' here")).isNull();
+        assertThat(KubeconfigFailure.known("found character '@' that cannot start any token. (Do not use @ for"
+                + " indentation)")).as("one character tells where, not what")
+                .isEqualTo("found character '@' that cannot start any token. (Do not use @ for indentation)");
+        assertThat(KubeconfigFailure.known("some new problem with s3cr3t")).as("unknown texts are left out").isNull();
+    }
+
+    @Test
+    void aPasswordTheParserTakesForATagIsNotQuoted() throws Exception {
+        Path file = writeUser("""
+                    password: !Zx9-hunter2
+                """);
+        assertThatThrownBy(() -> build(file))
+                .hasMessage("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 7, column 15:"
+                        + " could not determine a constructor for the tag");
+    }
+
+    @Test
+    void aTokenTheParserTakesForAGlobalTagIsNotQuoted() throws Exception {
+        Path file = writeUser("""
+                    token: !!SECRETX7 abc
+                """);
+        assertThatThrownBy(() -> build(file))
+                .hasMessageStartingWith("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 7")
+                .hasMessageEndingWith(": Global tag is not allowed")
+                .hasMessageNotContaining("SECRETX7");
+    }
+
+    @Test
+    void aBadEscapeIsNotQuoted() throws Exception {
+        // The problem is "expected escape sequence of 2 hexadecimal numbers, but found: ZZ", the file's text.
+        Path file = writeUser("""
+                    token: "\\xZZs3cr3t"
+                """);
+        assertThatThrownBy(() -> build(file))
+                .hasMessageStartingWith("MPP_KUBECONFIG " + file + " cannot be used: it is not valid YAML at line 7")
+                .hasMessageContaining(": expected escape sequence of 2 hexadecimal numbers (while scanning")
+                .hasMessageNotContaining("ZZ");
+    }
+
+    @Test
+    void aProblemOfUnknownWordingIsOnlyPlaced() {
+        Mark mark = new Mark("kubeconfig", 120, 7, 14, new int[0], 0);
+        assertThat(KubeconfigFailure.describe(dir.resolve("kubeconfig"), new ScannerException("while scanning"
+                + " s3cr3t", mark, "a problem a newer parser words differently: s3cr3t", mark)))
+                .isEqualTo("it is not valid YAML at line 8, column 15");
+    }
+
+    @Test
+    void aDirectoryIsSaidToBeOne() {
+        assertThatThrownBy(() -> build(dir)).hasMessage("MPP_KUBECONFIG " + dir + " cannot be used: it is a"
+                + " directory, not a file");
     }
 
     @Test
