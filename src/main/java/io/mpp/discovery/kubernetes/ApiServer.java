@@ -9,6 +9,7 @@ import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.mpp.discovery.kubernetes.ApiObjects.Status;
 import io.mpp.util.GoDuration;
+import io.mpp.util.MaskedUrl;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -52,8 +53,9 @@ final class ApiServer {
         return namespace;
     }
 
+    /** The server's URL for messages, without the user-info a kubeconfig's server URL may carry. */
     String baseUrl() {
-        return calls.getBasePath();
+        return MaskedUrl.of(calls.getBasePath());
     }
 
     /** Lists the objects of a kind. */

@@ -332,6 +332,18 @@ class KubernetesLocatorTest {
     }
 
     @Test
+    void credentialsInTheServerUrlAreNeverShown() throws Exception {
+        String server = "http://127.0.0.1:" + api.wiremock().port();
+        Files.writeString(api.kubeconfig(), Files.readString(api.kubeconfig())
+                .replace(server, "http://admin:s3cretpw@127.0.0.1:" + api.wiremock().port()));
+        api.pods(NS, "app=prometheus", json(500, status(500, "InternalError", "etcd is down")));
+        assertThatThrownBy(() -> pods("app=prometheus", "").locate())
+                .hasMessageStartingWith("the Kubernetes API server at http://***@127.0.0.1:" + api.wiremock().port()
+                        + " answered 500")
+                .hasMessageNotContaining("s3cretpw");
+    }
+
+    @Test
     void aSlowApiServerIsCutOffByTheTimeout() {
         api.pods(NS, "app=prometheus", ok(list("PodList", "v1", "1")).withFixedDelay(5_000));
         KubernetesLocatorFactory f = factory();
