@@ -7,9 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.openapi.ApiException;
 import io.kubernetes.client.openapi.apis.CoreV1Api;
+import io.kubernetes.client.util.exception.TokenAquisitionException;
 import io.mpp.discovery.kubernetes.ApiObjects.Status;
 import io.mpp.util.GoDuration;
 import io.mpp.util.MaskedUrl;
+import io.mpp.util.PeerText;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,6 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
@@ -37,16 +41,19 @@ final class ApiServer {
     private final ApiClient watches;
     private final String namespace;
     private final Duration timeout;
+    private final String credentials;
 
     /**
-     * @param calls   for lists and reads; its HTTP client bounds each call by {@code timeout}
-     * @param watches for watches; its HTTP client allows a watch's whole duration
+     * @param calls       for lists and reads; its HTTP client bounds each call by {@code timeout}
+     * @param watches     for watches; its HTTP client allows a watch's whole duration
+     * @param credentials where the clients get their token, for messages ({@link KubeClients#credentials()})
      */
-    ApiServer(ApiClient calls, ApiClient watches, String namespace, Duration timeout) {
+    ApiServer(ApiClient calls, ApiClient watches, String namespace, Duration timeout, String credentials) {
         this.calls = calls;
         this.watches = watches;
         this.namespace = namespace;
         this.timeout = timeout;
+        this.credentials = credentials;
     }
 
     String namespace() {
@@ -141,7 +148,7 @@ final class ApiServer {
         }
 
         private BufferedReader open() throws IOException, ApiCallException {
-            Response response = call.execute();
+            Response response = send(call, "watch " + kind.describe());
             if (!response.isSuccessful()) {
                 try (response) {
                     throw failure(response, "watch", kind.resource(), kind.group(), kind.describe());
@@ -176,7 +183,7 @@ final class ApiServer {
         } catch (ApiException e) {
             throw new ApiCallException("cannot build the request to " + verb + " " + what + ": " + e.getMessage(), e);
         }
-        try (Response response = call.execute()) {
+        try (Response response = send(call, verb + " " + what)) {
             if (!response.isSuccessful()) {
                 throw failure(response, verb, resource, group, what);
             }
@@ -187,6 +194,35 @@ final class ApiServer {
         } catch (IOException e) {
             throw unreachable(e, verb + " " + what, timeout);
         }
+    }
+
+    /**
+     * Runs a call. The client's credentials fetch a token from inside the call and fail with unchecked exceptions
+     * (a token file that is gone, an auth provider that fails), which become an {@link ApiCallException} here.
+     */
+    private Response send(Call call, String what) throws IOException, ApiCallException {
+        try {
+            return call.execute();
+        } catch (RuntimeException e) {
+            String cause = innermost(e);
+            if (Stream.iterate((Throwable) e, Objects::nonNull, Throwable::getCause)
+                    .anyMatch(TokenAquisitionException.class::isInstance)) {
+                throw new ApiCallException("cannot get a token for the Kubernetes API server at " + baseUrl() + " to "
+                        + what + " from " + credentials + " (" + cause + ")", e);
+            }
+            throw new ApiCallException("the call to " + what + " at the Kubernetes API server at " + baseUrl()
+                    + " failed (" + cause + ")", e);
+        }
+    }
+
+    /** The deepest cause's kind and message, on one line: the token file's or provider's own failure. */
+    private static String innermost(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? ""
+                : ": " + PeerText.oneLine(root.getMessage(), 200));
     }
 
     private ApiCallException failure(Response response, String verb, String resource, String group, String what) {

@@ -2,9 +2,11 @@ package io.mpp.discovery.kubernetes;
 
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
+import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
 import io.kubernetes.client.util.credentials.KubeconfigAuthentication;
 import io.kubernetes.client.util.credentials.RefreshAuthentication;
+import io.mpp.util.PeerText;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -38,6 +40,8 @@ final class KubeClients {
     private final Duration tokenRefresh;
     /** The exec plugin's token, shared by every client built here; null until needed. */
     private ExecPluginAuthentication execAuthentication;
+    /** Where the clients built here get their token, for messages; empty before the first build. */
+    private String credentials = "";
 
     /** @param timeout {@code MPP_KUBE_TIMEOUT}, which bounds a run of a kubeconfig's exec plugin too */
     KubeClients(String kubeconfig, Map<String, String> env, Duration timeout) {
@@ -70,6 +74,14 @@ final class KubeClients {
         return client;
     }
 
+    /**
+     * Where the built clients get their token, for a message saying it cannot be had: e.g. {@code the kubeconfig's
+     * tokenFile /var/run/token}, {@code the service account token /var/run/secrets/...}. Known once built.
+     */
+    String credentials() {
+        return credentials;
+    }
+
     private ApiClient fromFile(Path path) {
         KubeConfig config;
         String server;
@@ -90,6 +102,7 @@ final class KubeClients {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
                     + config.getCurrentContext() + "') names no cluster with a server URL");
         }
+        credentials = credentialSource(user, exec);
         ExecPlugin plugin;
         try {
             AuthProviders.check(user);
@@ -128,6 +141,23 @@ final class KubeClients {
                 ? named(config.getUsers(), name, "user") : null;
     }
 
+    /** The kubeconfig user's entry the client takes its token from, in the client's order. */
+    private static String credentialSource(Map<?, ?> user, Object exec) {
+        if (user != null && user.get("auth-provider") instanceof Map<?, ?> provider) {
+            return "the kubeconfig's auth-provider " + PeerText.oneLine(String.valueOf(provider.get("name")), 60);
+        }
+        if (exec instanceof Map<?, ?> plugin) {
+            return "the kubeconfig's exec plugin " + PeerText.oneLine(String.valueOf(plugin.get("command")), 200);
+        }
+        if (user != null && user.get("token") != null) {
+            return "the kubeconfig's token";
+        }
+        if (user != null && user.get("tokenFile") != null) {
+            return "the kubeconfig's tokenFile " + PeerText.oneLine(String.valueOf(user.get("tokenFile")), 200);
+        }
+        return "the kubeconfig's user";
+    }
+
     /** The {@code key} entry of the item with that name in a list of the kubeconfig (as the client looks it up). */
     private static Map<?, ?> named(List<Object> items, String name, String key) {
         for (Object item : items == null || name == null ? List.of() : items) {
@@ -149,6 +179,7 @@ final class KubeClients {
                     + " but KUBERNETES_SERVICE_HOST/KUBERNETES_SERVICE_PORT are not set: outside a pod, set"
                     + " MPP_KUBECONFIG to a kubeconfig file");
         }
+        credentials = "the service account token " + Config.SERVICEACCOUNT_TOKEN_PATH;
         try {
             return ClientBuilder.cluster().build();
         } catch (IOException | RuntimeException e) {

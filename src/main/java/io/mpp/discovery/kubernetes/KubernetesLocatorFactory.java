@@ -180,7 +180,7 @@ public class KubernetesLocatorFactory implements LocatorFactory {
         // A watch waits up to watchTimeout for the server to end it; a little more covers the way there and back.
         ApiClient watches = clients.build(timeout, watchTimeout.plus(timeout),
                 watchTimeout.plus(timeout.multipliedBy(2)));
-        ApiServer api = new ApiServer(calls, watches, namespace, timeout);
+        ApiServer api = new ApiServer(calls, watches, namespace, timeout, clients.credentials());
 
         String name;
         ObjectSource source;

@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kubernetes.client.openapi.ApiClient;
 import io.mpp.MppApplication;
+import io.mpp.discovery.CompositeLocator;
 import io.mpp.discovery.DiscoveryException;
 import io.mpp.discovery.Endpoint;
 import io.mpp.testing.Await;
@@ -25,6 +26,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -93,9 +95,9 @@ class KubeClientsTest {
     @Test
     void anOldTokenIsReplacedAfterTheRefreshPeriodWithoutWaitingForA401() throws Exception {
         Duration timeout = Duration.ofSeconds(5);
-        ApiClient client = new KubeClients(kubeconfig.toString(), Map.of(), timeout, Duration.ofSeconds(1))
-                .build(timeout, timeout, timeout);
-        ApiServer server = new ApiServer(client, client, NS, Duration.ofSeconds(5));
+        KubeClients clients = new KubeClients(kubeconfig.toString(), Map.of(), timeout, Duration.ofSeconds(1));
+        ApiClient client = clients.build(timeout, timeout, timeout);
+        ApiServer server = new ApiServer(client, client, NS, Duration.ofSeconds(5), clients.credentials());
         String name = "kubernetes:pods/" + NS + "/" + SELECTOR;
         KubernetesLocator locator = new KubernetesLocator(name,
                 ObjectSource.of(server, new Pods(NS, SELECTOR, PortSpec.FIRST_TCP, "http", name)));
@@ -240,6 +242,46 @@ class KubeClientsTest {
                         + " plugin gke-gcloud-auth-plugin instead (kubectl dropped the gcp auth-provider in 1.26)");
     }
 
+    @Test
+    void aTokenFileThatIsGoneFailsTheListAsAnApiCallNamingTheFile() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, FakeKubeApi.TOKEN);
+        api.pods(NS, SELECTOR, ok(list("PodList", "v1", "1",
+                pod("prom-0", "1", "Running", true, "10.8.0.7", false, containerPort("web", 9090, "TCP")))));
+        CompositeLocator composite = new CompositeLocator(List.of(locator(tokenFileKubeconfig(tokenFile))),
+                Clock.systemUTC());
+        assertThat(urls(composite.locate())).containsExactly("http://10.8.0.7:9090");
+
+        // The token is refused, and a new one cannot be read: the client's refresh throws an unchecked exception.
+        Files.delete(tokenFile);
+        acceptTokens("Bearer " + FakeKubeApi.TOKEN, 1, json(401, status(401, "Unauthorized", "Unauthorized")));
+        assertThat(urls(composite.locate())).as("the last backends stay").containsExactly("http://10.8.0.7:9090");
+        assertThat(composite.states().get(0).lastError()).startsWith("cannot get a token for the Kubernetes API"
+                + " server at " + api.url() + " to list pods matching '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR)"
+                + " in namespace '" + NS + "' from the kubeconfig's tokenFile " + tokenFile + " (")
+                .doesNotContain(FakeKubeApi.TOKEN);
+    }
+
+    @Test
+    void aTokenFileThatIsGoneFailsTheWatchAsAnApiCall() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, FakeKubeApi.TOKEN);
+        Duration timeout = Duration.ofSeconds(5);
+        KubeClients clients = new KubeClients(tokenFileKubeconfig(tokenFile).toString(), Map.of(), timeout);
+        ApiClient client = clients.build(timeout, timeout, timeout);
+        ApiServer server = new ApiServer(client, client, NS, timeout, clients.credentials());
+        Pods pods = new Pods(NS, SELECTOR, PortSpec.FIRST_TCP, "http", "kubernetes:pods");
+        Files.delete(tokenFile);
+        api.wiremock().stubFor(get(urlPathEqualTo(FakeKubeApi.PODS.formatted(NS))).atPriority(1)
+                .willReturn(json(401, status(401, "Unauthorized", "Unauthorized"))));
+        try (ApiServer.Events events = server.watch(pods, "1", 5)) {
+            assertThatThrownBy(events::next).isInstanceOf(ApiCallException.class)
+                    .hasMessageStartingWith("cannot get a token for the Kubernetes API server at " + api.url()
+                            + " to watch pods matching '" + SELECTOR + "'")
+                    .hasMessageContaining(" from the kubeconfig's tokenFile " + tokenFile + " (");
+        }
+    }
+
     private KubernetesLocator locator(Path kubeconfig) {
         return factory(kubeconfig).parts(() -> { }).locator();
     }
@@ -347,6 +389,14 @@ class KubeClientsTest {
                     user: mpp
                 current-context: fake
                 """.formatted(api.url(), plugin));
+        return file;
+    }
+
+    /** The fake API server's kubeconfig with its token in a file instead. */
+    private Path tokenFileKubeconfig(Path tokenFile) throws IOException {
+        Path file = dir.resolve("token-file-kubeconfig");
+        Files.writeString(file, Files.readString(api.kubeconfig()).replace("token: " + FakeKubeApi.TOKEN,
+                "tokenFile: " + tokenFile));
         return file;
     }
 
