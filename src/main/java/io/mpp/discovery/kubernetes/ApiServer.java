@@ -20,6 +20,7 @@ import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -69,11 +70,40 @@ final class ApiServer {
     Listing list(ObjectKind kind) throws ApiCallException {
         JsonNode list = execute(() -> kind.call(calls, null, null), "list", kind.resource(), kind.group(),
                 kind.describe());
+        String notAList = notAList(list);
+        if (notAList != null) {
+            // Taken for an empty list, it would drop every backend found last.
+            throw new ApiCallException(0, "the Kubernetes API server at " + baseUrl() + " answered the list of "
+                    + kind.describe() + " with something that is not a list (" + notAList + ")");
+        }
         Map<String, ObjectKind.Found> objects = new HashMap<>();
         for (JsonNode item : list.path("items")) {
             objects.put(item.path("metadata").path("name").asText(""), kind.read(item));
         }
         return new Listing(list.path("metadata").path("resourceVersion").asText(""), objects);
+    }
+
+    /**
+     * What an answer to a list is when it is not one, for a message; null when it is a list: an object whose
+     * {@code items} is an array, or null in a {@code ...List} (how Kubernetes writes an empty one).
+     */
+    private static String notAList(JsonNode answer) {
+        if (answer == null || answer.isMissingNode()) {
+            return "an empty answer";
+        }
+        if (!answer.isObject()) {
+            return "JSON " + answer.getNodeType().name().toLowerCase(Locale.ROOT);
+        }
+        String kind = answer.path("kind").asText("");
+        JsonNode items = answer.get("items");
+        if (items != null && (items.isArray() || items.isNull() && kind.endsWith("List"))) {
+            return null;
+        }
+        if (kind.equals("Status")) {
+            return "a Status: " + PeerText.oneLine(answer.path("message").asText(""), 300);
+        }
+        return (kind.isEmpty() ? "an object" : "an object of kind '" + PeerText.oneLine(kind, 60) + "'")
+                + (items == null ? " without items" : " whose items are no array");
     }
 
     /** Whether the service exists (a read of the service). */

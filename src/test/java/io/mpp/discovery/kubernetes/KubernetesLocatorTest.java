@@ -33,6 +33,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The Kubernetes locator against WireMock playing the API server: what it reads, and how it reports failures. */
 class KubernetesLocatorTest {
@@ -365,6 +367,31 @@ class KubernetesLocatorTest {
         assertThat(urls(composite.locate())).containsExactly("http://10.7.0.1:9090");
         assertThat(composite.states().get(0).lastError())
                 .contains("verb 'list' on resource 'pods' in namespace 'monitoring'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "null", "[]", "{}", "{\"kind\":\"PodList\",\"apiVersion\":\"v1\"}",
+            "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Success\",\"message\":\"ok\"}",
+            "{\"kind\":\"Pod\",\"items\":null}"})
+    void anAnswerThatIsNotAListKeepsTheLastBackends(String answer) throws Exception {
+        api.pods(NS, "app=prometheus", ok(list("PodList", "v1", "1",
+                pod("prom-0", "1", "Running", true, "10.7.0.1", false, containerPort("web", 9090, "TCP")))));
+        CompositeLocator composite = new CompositeLocator(List.of(pods("app=prometheus", "")), Clock.systemUTC());
+        assertThat(urls(composite.locate())).containsExactly("http://10.7.0.1:9090");
+
+        api.pods(NS, "app=prometheus", ok(answer));
+        assertThat(urls(composite.locate())).containsExactly("http://10.7.0.1:9090");
+        assertThat(composite.states().get(0).lastError()).startsWith("the Kubernetes API server at " + api.url()
+                + " answered the list of pods matching 'app=prometheus' (MPP_KUBE_POD_LABEL_SELECTOR) in namespace"
+                + " 'monitoring' with something that is not a list (");
+    }
+
+    @Test
+    void anEmptyListWhoseItemsAreNullIsEmpty() throws Exception {
+        // How Kubernetes writes a list with no items; the original read it as empty too.
+        api.pods(NS, "app=prometheus", ok("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":"
+                + "{\"resourceVersion\":\"7\"},\"items\":null}"));
+        assertThat(pods("app=prometheus", "").locate()).isEmpty();
     }
 
     @Test
