@@ -73,7 +73,7 @@ final class CoreEndpoints implements ObjectKind {
                     ready.add(new ServiceBackends.Ready(address.ip(), null));
                 }
             }
-            parts.add(backends.read(what + " subset " + (i + 1), ready, subset.ports()));
+            parts.add(backends.read(what + " subset " + (i + 1), ready, subset.ports(), false));
         }
         return ServiceBackends.merge(parts);
     }

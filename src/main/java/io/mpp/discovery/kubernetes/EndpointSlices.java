@@ -70,7 +70,7 @@ final class EndpointSlices implements ObjectKind {
                 ready.add(new ServiceBackends.Ready(endpoint.addresses().get(0), replica(endpoint.targetRef())));
             }
         }
-        return backends.read(what, ready, slice.ports());
+        return backends.read(what, ready, slice.ports(), true);
     }
 
     /** The pod behind an endpoint, which a dual-stack service lists in a slice of each family; null: unknown. */

@@ -93,7 +93,12 @@ record PortSpec(String name, int number) {
                 .collect(Collectors.joining(", "));
     }
 
-    private static boolean isTcp(String protocol) {
+    /** Whether this is the empty spec, "the first TCP port". */
+    boolean isFirstTcp() {
+        return name == null && number == 0;
+    }
+
+    static boolean isTcp(String protocol) {
         return protocol == null || protocol.equals("TCP"); // the API's default protocol is TCP
     }
 }

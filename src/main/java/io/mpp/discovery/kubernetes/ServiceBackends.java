@@ -31,11 +31,13 @@ final class ServiceBackends {
     }
 
     /**
-     * @param what  for messages, e.g. {@code EndpointSlice prometheus-x7k2p}
-     * @param ready the ready addresses of the group
-     * @param ports the ports of the group (may be null)
+     * @param what    for messages, e.g. {@code EndpointSlice prometheus-x7k2p}
+     * @param ready   the ready addresses of the group
+     * @param ports   the ports of the group (may be null)
+     * @param ordered whether the ports are in the service's order: a slice's are, but the endpoints controller
+     *                sorts a v1 Endpoints subset's by a hash, so there "the first TCP port" is any of them
      */
-    Found read(String what, List<Ready> ready, List<ServicePort> ports) {
+    Found read(String what, List<Ready> ready, List<ServicePort> ports, boolean ordered) {
         if (ready.isEmpty()) {
             return Found.of(List.of(), List.of());
         }
@@ -61,6 +63,12 @@ final class ServiceBackends {
             } catch (IllegalArgumentException e) {
                 problems.add(what + ": skipped address: " + e.getMessage());
             }
+        }
+        long tcpPorts = declared.stream().filter(p -> p.port() != null && PortSpec.isTcp(p.protocol())).count();
+        if (!ordered && port.isFirstTcp() && tcpPorts > 1 && !endpoints.isEmpty()) {
+            problems.add(what + ": took port " + chosen.getAsInt() + ", the first of its " + tcpPorts + " TCP ports ("
+                    + PortSpec.list(declared) + "), but v1 Endpoints list ports in no set order; set MPP_KUBE_PORT to a"
+                    + " service port's name or a target port's number");
         }
         return new Found(endpoints, problems, replicas);
     }

@@ -217,6 +217,25 @@ class KubernetesLocatorTest {
     }
 
     @Test
+    void theFirstOfSeveralTcpPortsOfAnEndpointsSubsetIsAWarning() throws Exception {
+        // The endpoints controller sorts a subset's ports by a hash: the first one listed is any of them.
+        api.notServed(FakeKubeApi.SLICES.formatted(NS));
+        api.endpoints(NS, "prom", ok(list("EndpointsList", "v1", "300", endpointsObject("prom", "299",
+                subset(List.of("10.3.1.1"), List.of(), List.of(port("grpc", 10901, "TCP"), port("web", 9090, "TCP"))),
+                subset(List.of("10.3.2.1"), List.of(), List.of(port("dns", 53, "UDP"), port("web", 9090, "TCP")))))));
+        KubernetesLocator locator = service("prom", "");
+        assertThat(urls(locator.locate())).containsExactly("http://10.3.1.1:10901", "http://10.3.2.1:9090");
+        assertThat(locator.warning()).isEqualTo("Endpoints prom subset 1: took port 10901, the first of its 2 TCP"
+                + " ports (grpc=10901/TCP, web=9090/TCP), but v1 Endpoints list ports in no set order; set"
+                + " MPP_KUBE_PORT to a service port's name or a target port's number");
+        assertThat(locator.problem()).isNull();
+
+        KubernetesLocator named = service("prom", "web");
+        assertThat(urls(named.locate())).containsExactly("http://10.3.1.1:9090", "http://10.3.2.1:9090");
+        assertThat(named.warning()).isNull();
+    }
+
+    @Test
     void aServiceThatDoesNotExistIsNamed() {
         api.slices(NS, "prometheus", ok(list("EndpointSliceList", "discovery.k8s.io/v1", "10")));
         api.service(NS, "prometheus", json(404, status(404, "NotFound", "services \"prometheus\" not found")));

@@ -73,14 +73,16 @@ class PortSpecTest {
         // Service mode: names are the service's ports', numbers the target ports' (what a slice lists); the message
         // says so, since a service's own port number (80 in front of a 9090) is the likely mistake.
         String service = "; set MPP_KUBE_PORT to a service port's name or a target port's number";
-        assertThat(new ServiceBackends(PortSpec.FIRST_TCP, "http", "k").read("EndpointSlice prom-b", ready, udpOnly)
+        assertThat(new ServiceBackends(PortSpec.FIRST_TCP, "http", "k").read("EndpointSlice prom-b", ready, udpOnly,
+                true)
                 .problems()).containsExactly("EndpointSlice prom-b: skipped 1 ready address(es): no TCP port among"
                 + " its ports (dns=53/UDP)" + service);
-        assertThat(new ServiceBackends(PortSpec.parse("9090"), "http", "k").read("EndpointSlice prom-a", ready, ports)
+        assertThat(new ServiceBackends(PortSpec.parse("9090"), "http", "k").read("EndpointSlice prom-a", ready, ports,
+                true)
                 .problems()).containsExactly("EndpointSlice prom-a: skipped 1 ready address(es): no port 9090 among"
                 + " its ports (web=9091/TCP, dns=53/UDP)" + service);
         assertThat(new ServiceBackends(PortSpec.parse("metrics"), "http", "k").read("Endpoints prom subset 1", ready,
-                ports).problems()).containsExactly("Endpoints prom subset 1: skipped 1 ready address(es): no port"
+                ports, false).problems()).containsExactly("Endpoints prom subset 1: skipped 1 ready address(es): no port"
                 + " 'metrics' among its ports (web=9091/TCP, dns=53/UDP)" + service);
 
         var pod = ApiServer.MAPPER.readTree(FakeKubeApi.pod("prom-0", "1", "Running", true, "10.4.0.3", false,
