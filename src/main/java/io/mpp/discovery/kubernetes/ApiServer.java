@@ -173,7 +173,7 @@ final class ApiServer {
                 return new Event(event.path("type").asText(""), event.path("object"));
             } catch (JsonProcessingException e) {
                 throw new ApiCallException("the watch of " + kind.describe() + " sent a line that is not a JSON"
-                        + " event: " + abbreviate(line), e);
+                        + " event: " + PeerText.oneLine(line, 300), e);
             }
         }
 
@@ -220,7 +220,7 @@ final class ApiServer {
             return MAPPER.readTree(response.body().byteStream());
         } catch (JsonProcessingException e) {
             throw new ApiCallException("the Kubernetes API server at " + baseUrl() + " answered the " + verb + " of "
-                    + what + " with something that is not JSON: " + e.getOriginalMessage(), e);
+                    + what + " with something that is not JSON: " + PeerText.oneLine(e.getOriginalMessage(), 300), e);
         } catch (IOException e) {
             throw unreachable(e, verb + " " + what, timeout);
         }
@@ -293,7 +293,10 @@ final class ApiServer {
                 + " (" + e.getClass().getSimpleName() + detail + ")", e);
     }
 
-    /** The Status message of an error answer, else its text (e.g. {@code 404 page not found}). */
+    /**
+     * The Status message of an error answer, else the start of its text (e.g. {@code 404 page not found}), on one
+     * line: the server wrote it, and it goes to the log and the status page.
+     */
     private static String serverMessage(Response response) {
         String body;
         try {
@@ -305,16 +308,11 @@ final class ApiServer {
         try {
             Status status = MAPPER.readValue(body, Status.class);
             if (status.message() != null && !status.message().isBlank()) {
-                return status.message();
+                return PeerText.oneLine(status.message(), 1000);
             }
         } catch (IOException notAStatus) {
             // fall through to the text
         }
-        return abbreviate(body);
-    }
-
-    static String abbreviate(String text) {
-        String oneLine = text.replaceAll("\\s+", " ").strip();
-        return oneLine.length() <= 300 ? oneLine : oneLine.substring(0, 300) + "...";
+        return PeerText.oneLine(body, 300);
     }
 }

@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.apis.CoreV1Api;
 import io.mpp.discovery.kubernetes.ApiObjects.Address;
 import io.mpp.discovery.kubernetes.ApiObjects.Endpoints;
 import io.mpp.discovery.kubernetes.ApiObjects.Subset;
+import io.mpp.util.PeerText;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.Call;
@@ -60,7 +61,7 @@ final class CoreEndpoints implements ObjectKind {
         try {
             endpoints = ApiServer.MAPPER.treeToValue(object, Endpoints.class);
         } catch (Exception e) {
-            return Found.problem(what + ": unreadable: " + e.getMessage());
+            return Found.problem(what + ": unreadable: " + PeerText.oneLine(String.valueOf(e.getMessage()), 300));
         }
         List<Found> parts = new ArrayList<>();
         List<Subset> subsets = endpoints.subsets() == null ? List.of() : endpoints.subsets();

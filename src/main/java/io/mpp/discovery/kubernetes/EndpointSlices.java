@@ -7,6 +7,7 @@ import io.kubernetes.client.openapi.apis.DiscoveryV1Api;
 import io.mpp.discovery.kubernetes.ApiObjects.EndpointSlice;
 import io.mpp.discovery.kubernetes.ApiObjects.SliceEndpoint;
 import io.mpp.discovery.kubernetes.ApiObjects.TargetRef;
+import io.mpp.util.PeerText;
 import java.util.ArrayList;
 import java.util.List;
 import okhttp3.Call;
@@ -59,7 +60,7 @@ final class EndpointSlices implements ObjectKind {
         try {
             slice = ApiServer.MAPPER.treeToValue(object, EndpointSlice.class);
         } catch (Exception e) {
-            return Found.problem(what + ": unreadable: " + e.getMessage());
+            return Found.problem(what + ": unreadable: " + PeerText.oneLine(String.valueOf(e.getMessage()), 300));
         }
         List<ServiceBackends.Ready> ready = new ArrayList<>();
         for (SliceEndpoint endpoint : slice.endpoints() == null ? List.<SliceEndpoint>of() : slice.endpoints()) {

@@ -9,6 +9,7 @@ import io.mpp.discovery.kubernetes.ApiObjects.Container;
 import io.mpp.discovery.kubernetes.ApiObjects.ContainerPort;
 import io.mpp.discovery.kubernetes.ApiObjects.Pod;
 import io.mpp.discovery.kubernetes.ApiObjects.ServicePort;
+import io.mpp.util.PeerText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -67,7 +68,7 @@ final class Pods implements ObjectKind {
             pod = ApiServer.MAPPER.treeToValue(object, Pod.class);
         } catch (Exception e) {
             return Found.problem("pod " + object.path("metadata").path("name").asText("?") + ": unreadable: "
-                    + e.getMessage());
+                    + PeerText.oneLine(String.valueOf(e.getMessage()), 300));
         }
         if (!serves(pod)) {
             return Found.of(List.of(), List.of());

@@ -5,6 +5,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.mpp.discovery.Endpoint;
 import io.mpp.discovery.kubernetes.ApiServer.Events;
 import io.mpp.discovery.kubernetes.ApiServer.Events.Event;
+import io.mpp.util.PeerText;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -148,7 +149,7 @@ final class ReadinessWatch implements Managed {
             case "BOOKMARK" -> new Listing(version, known.objects());
             case "ERROR" -> {
                 int code = object.path("code").asInt(0);
-                String message = object.path("message").asText("no message");
+                String message = PeerText.oneLine(object.path("message").asText("no message"), 1000);
                 throw new ApiCallException(code, "the watch of " + kind.describe() + " ended with an error ("
                         + code + "): " + message);
             }

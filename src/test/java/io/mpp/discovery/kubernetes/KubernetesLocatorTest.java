@@ -365,6 +365,17 @@ class KubernetesLocatorTest {
     }
 
     @Test
+    void whatTheServerSaysStaysOnOneLine() {
+        // A line break of the server's would start a log line of its own.
+        api.pods(NS, "app=prometheus", json(500, "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":"
+                + "\"Failure\",\"message\":\"etcd is down\\n06:00:00.000 [main] INFO io.mpp -- all is well\","
+                + "\"code\":500}"));
+        assertThatThrownBy(() -> pods("app=prometheus", "").locate())
+                .hasMessageEndingWith("; it said: etcd is down 06:00:00.000 [main] INFO io.mpp -- all is well")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
     void aSlowApiServerIsCutOffByTheTimeout() {
         api.pods(NS, "app=prometheus", ok(list("PodList", "v1", "1")).withFixedDelay(5_000));
         KubernetesLocatorFactory f = factory();
