@@ -12,12 +12,9 @@ import io.mpp.discovery.kubernetes.ApiObjects.Status;
 import io.mpp.util.GoDuration;
 import io.mpp.util.MaskedUrl;
 import io.mpp.util.PeerText;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
@@ -27,6 +24,7 @@ import java.util.stream.Stream;
 import okhttp3.Call;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import okio.BufferedSource;
 
 /**
  * Calls the Kubernetes API server of one namespace through the official client (kubeconfig or in-cluster
@@ -43,6 +41,7 @@ final class ApiServer {
     private final String namespace;
     private final Duration timeout;
     private final String credentials;
+    private final AnswerLimits limits;
 
     /**
      * @param calls       for lists and reads; its HTTP client bounds each call by {@code timeout}
@@ -50,11 +49,17 @@ final class ApiServer {
      * @param credentials where the clients get their token, for messages ({@link KubeClients#credentials()})
      */
     ApiServer(ApiClient calls, ApiClient watches, String namespace, Duration timeout, String credentials) {
+        this(calls, watches, namespace, timeout, credentials, AnswerLimits.DEFAULT);
+    }
+
+    ApiServer(ApiClient calls, ApiClient watches, String namespace, Duration timeout, String credentials,
+              AnswerLimits limits) {
         this.calls = calls;
         this.watches = watches;
         this.namespace = namespace;
         this.timeout = timeout;
         this.credentials = credentials;
+        this.limits = limits;
     }
 
     String namespace() {
@@ -142,7 +147,7 @@ final class ApiServer {
 
         private final Call call;
         private final ObjectKind kind;
-        private volatile BufferedReader lines;
+        private volatile BufferedSource lines;
 
         private Events(Call call, ObjectKind kind) {
             this.call = call;
@@ -157,8 +162,11 @@ final class ApiServer {
                     lines = open();
                 }
                 do {
-                    line = lines.readLine();
+                    line = limits.line(lines);
                 } while (line != null && line.isBlank());
+            } catch (AnswerLimits.TooLarge e) {
+                throw new ApiCallException("the watch of " + kind.describe() + " sent an event of " + e.getMessage()
+                        + ", more than mpp reads", e);
             } catch (IOException e) {
                 if (call.isCanceled()) {
                     return null;
@@ -177,20 +185,20 @@ final class ApiServer {
             }
         }
 
-        private BufferedReader open() throws IOException, ApiCallException {
+        private BufferedSource open() throws IOException, ApiCallException {
             Response response = send(call, "watch " + kind.describe());
             if (!response.isSuccessful()) {
                 try (response) {
                     throw failure(response, "watch", kind.resource(), kind.group(), kind.describe());
                 }
             }
-            return new BufferedReader(new InputStreamReader(response.body().byteStream(), StandardCharsets.UTF_8));
+            return response.body().source();
         }
 
         @Override
         public void close() {
             call.cancel(); // also ends a read in progress on another thread
-            BufferedReader open = lines;
+            BufferedSource open = lines;
             if (open != null) {
                 try {
                     open.close();
@@ -217,7 +225,10 @@ final class ApiServer {
             if (!response.isSuccessful()) {
                 throw failure(response, verb, resource, group, what);
             }
-            return MAPPER.readTree(response.body().byteStream());
+            return MAPPER.readTree(limits.listBody(response.body()));
+        } catch (AnswerLimits.TooLarge e) {
+            throw new ApiCallException("the Kubernetes API server at " + baseUrl() + " answered the " + verb + " of "
+                    + what + " with " + e.getMessage() + ", more than mpp reads", e);
         } catch (JsonProcessingException e) {
             throw new ApiCallException("the Kubernetes API server at " + baseUrl() + " answered the " + verb + " of "
                     + what + " with something that is not JSON: " + PeerText.oneLine(e.getOriginalMessage(), 300), e);
@@ -297,11 +308,11 @@ final class ApiServer {
      * The Status message of an error answer, else the start of its text (e.g. {@code 404 page not found}), on one
      * line: the server wrote it, and it goes to the log and the status page.
      */
-    private static String serverMessage(Response response) {
+    private String serverMessage(Response response) {
         String body;
         try {
             ResponseBody b = response.body();
-            body = b == null ? "" : b.string().strip();
+            body = b == null ? "" : limits.errorBody(b).strip();
         } catch (IOException e) {
             return "";
         }
