@@ -26,7 +26,7 @@ public final class ProxyFlags {
     public static final List<Flag> ORIGINAL = List.of(
             option("--kubeconfig", "MPP_KUBECONFIG", "FILE", ValueChecks.ANY,
                     "kubeconfig file for the Kubernetes locator; empty: the in-cluster configuration"),
-            option("--kube-service-name", "MPP_KUBE_SERVICE_NAME", "NAME", ValueChecks.DNS_LABEL_OR_EMPTY,
+            option("--kube-service-name", "MPP_KUBE_SERVICE_NAME", "NAME", ValueChecks.SERVICE_NAME_OR_EMPTY,
                     "Kubernetes service whose endpoints are the backends; wins over the pod label selector"),
             option("--kube-pod-label-selector", "MPP_KUBE_POD_LABEL_SELECTOR", "SELECTOR", ValueChecks.ANY,
                     "label selector of the Prometheus pods, e.g. app=prometheus"),

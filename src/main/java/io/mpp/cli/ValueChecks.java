@@ -216,6 +216,16 @@ public final class ValueChecks {
         return name;
     };
 
+    /** A Service's name, as the Kubernetes locator takes it at start: unlike a namespace, it starts with a letter. */
+    public static final ValueCheck SERVICE_NAME_OR_EMPTY = text -> {
+        String name = text.strip();
+        if (!name.isEmpty() && !KubernetesLocatorFactory.isServiceName(name)) {
+            throw new IllegalArgumentException("'" + name + "' is not a Kubernetes service name "
+                    + KubernetesLocatorFactory.SERVICE_NAME_RULE);
+        }
+        return name;
+    };
+
     /** The service account's secret: JSON text. The message never repeats the text, it holds a private key. */
     public static final ValueCheck JSON_OBJECT_OR_EMPTY = text -> {
         if (text.isBlank()) {

@@ -231,6 +231,10 @@ class ProxyCommandTest {
                 Arguments.of(List.of("--kube-port", "0"), "--kube-port: '0' is not a TCP port (1 to 65535)"),
                 Arguments.of(List.of("--kube-namespace", "Monitoring"), "--kube-namespace: 'Monitoring' is not a"
                         + " Kubernetes name"),
+                // A namespace may start with a digit, a service may not: the flag refuses what mpp would at start.
+                Arguments.of(List.of("--kube-service-name", "1prom"), "--kube-service-name: '1prom' is not a"
+                        + " Kubernetes service name (up to 63 lowercase letters, digits and '-', starting with a letter"
+                        + " and ending with a letter or digit)"),
                 Arguments.of(List.of("--insecure-certs=maybe"), "--insecure-certs: 'maybe' is not a boolean"),
                 Arguments.of(List.of("-V", "yes"), "--verbose: 'yes' is not a boolean"),
                 Arguments.of(List.of("--marathon-principal-secret", "{\"private_key\": \"TOPSECRET\""),

@@ -84,8 +84,8 @@ final class MarathonAppRules {
     }
 
     /**
-     * Settings whose flags take any text, or more than mpp takes at start, checked as config.yml's reader does: a
-     * service name starting with a digit passes --kube-service-name's check but stops mpp.
+     * Settings whose flags take any text, or might take more than mpp takes at start, checked as config.yml's reader
+     * does too: a flag's check that drifted from the reader (as --kube-service-name's once took '1prom') shows here.
      */
     private static final Map<String, java.util.function.Consumer<String>> READERS = Map.of(
             "MPP_MARATHON_PORT", PortChoice::parse,

@@ -24,6 +24,8 @@ public class KubernetesLocatorFactory implements LocatorFactory {
 
     private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
     private static final Pattern SERVICE_NAME = Pattern.compile("[a-z]([-a-z0-9]{0,61}[a-z0-9])?");
+    public static final String SERVICE_NAME_RULE = "(up to 63 lowercase letters, digits and '-', starting with a"
+            + " letter and ending with a letter or digit)";
 
     private String kubeconfig = "";
     private String namespace = "default";
@@ -76,11 +78,16 @@ public class KubernetesLocatorFactory implements LocatorFactory {
     @JsonProperty
     public void setServiceName(String serviceName) {
         String s = strip(serviceName);
-        if (!s.isEmpty() && !SERVICE_NAME.matcher(s).matches()) {
+        if (!s.isEmpty() && !isServiceName(s)) {
             throw new IllegalArgumentException("serviceName '" + s + "' (MPP_KUBE_SERVICE_NAME) is not a Kubernetes"
-                    + " service name (a lowercase letter, then lowercase letters, digits and dashes, at most 63)");
+                    + " service name " + SERVICE_NAME_RULE);
         }
         this.serviceName = s;
+    }
+
+    /** What Kubernetes takes as a Service's name (a DNS-1035 label), for the flag's check too. */
+    public static boolean isServiceName(String name) {
+        return SERVICE_NAME.matcher(name).matches();
     }
 
     @JsonProperty
