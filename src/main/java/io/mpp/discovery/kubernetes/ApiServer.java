@@ -195,9 +195,18 @@ final class ApiServer {
             return response.body().source();
         }
 
+        /**
+         * Ends the watch from another thread than the one reading it: the read in progress fails, and the reading
+         * thread closes the events. The answer's source is not for two threads at once (okio's timeouts fail then).
+         */
+        void cancel() {
+            call.cancel();
+        }
+
+        /** Ends the watch; on the thread that reads it. */
         @Override
         public void close() {
-            call.cancel(); // also ends a read in progress on another thread
+            call.cancel();
             BufferedSource open = lines;
             if (open != null) {
                 try {

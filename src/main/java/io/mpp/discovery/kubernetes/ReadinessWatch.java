@@ -59,7 +59,7 @@ final class ReadinessWatch implements Managed {
         running = false;
         Events events = current;
         if (events != null) {
-            events.close();
+            events.cancel(); // the watching thread closes them
         }
         thread.interrupt();
         thread.join(Duration.ofSeconds(5).toMillis());
