@@ -233,7 +233,7 @@ class RetryTest {
     void atMostTwoRetriesThenTheLastAnswerPassesThrough() throws Exception {
         List<PrometheusStub> all = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            PrometheusStub s = stub(1000 - i);
+            PrometheusStub s = stub(1000 - 100 * i); // more than 1% apart: no tie
             s.answerRequests(aResponse().withStatus(503).withBody("busy " + i));
             all.add(s);
         }
