@@ -41,7 +41,7 @@ public final class SingleMostDataStrategy implements Strategy {
     public List<Candidate> choose(List<Candidate> live) {
         double most = live.stream().filter(c -> c.measured().present())
                 .mapToDouble(c -> c.measured().value()).max().orElse(Double.NaN);
-        double tied = most - most * TIE;
+        double tied = most - Math.abs(most) * TIE; // a broken exporter's negative count must not exclude itself
         return live.stream()
                 .filter(c -> c.measured().present() && c.measured().value() >= tied)
                 .min(BY_URL)

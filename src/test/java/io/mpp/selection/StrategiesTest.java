@@ -65,6 +65,8 @@ class StrategiesTest {
         assertThat(urls(s.choose(measured(s, withSamples("http://a:9090", 500_000),
                 withSamples("http://z:9090", 1_000_000), withSamples("http://m:9090", 995_000)))))
                 .as("within 1% of the most, not of each other").containsExactly("http://m:9090");
+        assertThat(urls(s.choose(measured(s, withSamples("http://a:9090", -10), withSamples("http://b:9090", -5)))))
+                .as("a broken exporter's negative counts still rank").containsExactly("http://b:9090");
     }
 
     @Test

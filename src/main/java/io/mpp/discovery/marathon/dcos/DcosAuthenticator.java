@@ -56,6 +56,8 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
     private boolean currentAfterRejection;
     /** A fresh token was rejected too, and said so, since the last login no rejection prompted. */
     private boolean freshTokensRejected;
+    /** Said that Marathon takes the fresh token after all, since the last login: once, as the warning is. */
+    private boolean freshTokenTaken;
     private volatile State state = new State(null, null, null);
 
     public DcosAuthenticator(DcosLogin login, Clock clock) {
@@ -102,6 +104,7 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
             retryRenewalAt = null;
             currentAfterRejection = loginAfterRejection;
             freshTokensRejected &= loginAfterRejection;
+            freshTokenTaken = false;
             loginAfterRejection = false;
             succeeded.incrementAndGet();
             LOG.info("logged in to DC/OS as service account '{}'; the auth token expires at {}", login.uid(),
@@ -158,8 +161,11 @@ public final class DcosAuthenticator implements MarathonAuth, MeterBinder {
         try {
             AuthToken token = current;
             if (token != null && state.token() == null && header(token).equals(authorization)) {
-                LOG.info("Marathon accepts the auth token of '{}' again", login.uid());
-                freshTokensRejected = false;
+                if (!freshTokenTaken) {
+                    // Masters, or the event stream and the app reads, may disagree for a while: not a line a call.
+                    LOG.info("Marathon accepts the auth token of '{}' again", login.uid());
+                    freshTokenTaken = true;
+                }
                 state = new State(token, null, state.lastLogin());
             }
         } finally {

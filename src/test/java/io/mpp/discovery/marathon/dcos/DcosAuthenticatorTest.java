@@ -209,6 +209,29 @@ class DcosAuthenticatorTest {
     }
 
     @Test
+    void mastersThatDisagreeOnAFreshTokenMakeOneWarningAndOneRecoveryLine() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(DcosAuthenticator.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            DcosAuthenticator auth = authenticator(keys, Duration.ofSeconds(5));
+            auth.rejected(auth.authorization());
+            String fresh = auth.authorization();
+            for (int i = 0; i < 5; i++) { // one master turns it away, the next takes it
+                auth.rejected(fresh);
+                auth.accepted(fresh);
+            }
+            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN).hasSize(1);
+            assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("accepts the auth token"))
+                    .hasSize(1);
+            assertThat(new DcosLoginHealthCheck(auth, clock).execute().isHealthy()).isTrue();
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
     void aFailedRenewalKeepsTheTokenUntilItExpiresAndWarnsOnce() throws Exception {
         Logger logger = (Logger) LoggerFactory.getLogger(DcosAuthenticator.class);
         ListAppender<ILoggingEvent> log = new ListAppender<>();
