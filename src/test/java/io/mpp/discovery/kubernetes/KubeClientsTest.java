@@ -367,29 +367,12 @@ class KubeClientsTest {
     }
 
     private Path kubeconfigFor(Path plugin) throws IOException {
-        Path file = dir.resolve("exec-kubeconfig-" + plugin.getFileName());
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: fake
-                  cluster:
-                    server: %s
-                users:
-                - name: mpp
-                  user:
-                    exec:
-                      apiVersion: client.authentication.k8s.io/v1
-                      command: %s
-                      interactiveMode: Never
-                contexts:
-                - name: fake
-                  context:
-                    cluster: fake
-                    user: mpp
-                current-context: fake
-                """.formatted(api.url(), plugin));
-        return file;
+        return kubeconfigWithUser("exec-kubeconfig-" + plugin.getFileName(), """
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: %s
+                  interactiveMode: Never
+                """.formatted(plugin));
     }
 
     /** The fake API server's kubeconfig with its token in a file instead. */
@@ -402,7 +385,17 @@ class KubeClientsTest {
 
     /** A kubeconfig whose user is an auth-provider with these lines of config. */
     private Path authProviderKubeconfig(String name, String config) throws IOException {
-        Path file = dir.resolve("auth-provider-kubeconfig");
+        return kubeconfigWithUser("auth-provider-kubeconfig", """
+                auth-provider:
+                  name: %s
+                  config:
+                %s
+                """.formatted(name, config.indent(4).stripTrailing()));
+    }
+
+    /** A kubeconfig of the fake API server whose user is these lines. */
+    private Path kubeconfigWithUser(String fileName, String user) throws IOException {
+        Path file = dir.resolve(fileName);
         Files.writeString(file, """
                 apiVersion: v1
                 kind: Config
@@ -413,9 +406,6 @@ class KubeClientsTest {
                 users:
                 - name: mpp
                   user:
-                    auth-provider:
-                      name: %s
-                      config:
                 %s
                 contexts:
                 - name: fake
@@ -423,7 +413,7 @@ class KubeClientsTest {
                     cluster: fake
                     user: mpp
                 current-context: fake
-                """.formatted(api.url(), name, config.indent(8).stripTrailing()));
+                """.formatted(api.url(), user.indent(4).stripTrailing()));
         return file;
     }
 
