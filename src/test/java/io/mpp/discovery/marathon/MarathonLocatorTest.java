@@ -86,6 +86,13 @@ class MarathonLocatorTest {
         return new MarathonLocator(new MarathonClient(urls, http, auth, timeout), apps, PortChoice.parse("web"), clock);
     }
 
+    /** The login of service account 'mpp', whose key is {@code keys}, at that endpoint. */
+    private DcosAuthenticator login(KeyPair keys, String loginEndpoint) {
+        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys), loginEndpoint),
+                "test", "");
+        return new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+    }
+
     private static List<String> urls(List<Endpoint> endpoints) {
         return endpoints.stream().map(Endpoint::url).toList();
     }
@@ -282,9 +289,7 @@ class MarathonLocatorTest {
         login.stubFor(post(urlPathEqualTo("/acs/api/v1/auth/login")).willReturn(aResponse().withTransformers("dcos-login")));
         WireMockServer marathon = server(dcos.marathonGuard());
         serve(marathon, app("/a").port("web", 0).task(task("a1").ports(31001)), "/a");
-        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
-                login.baseUrl() + "/acs/api/v1/auth/login"), "test", "");
-        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        DcosAuthenticator auth = login(keys, login.baseUrl() + "/acs/api/v1/auth/login");
         MarathonLocator locator = locator(List.of("/a"), auth, Duration.ofSeconds(2), marathon);
 
         assertThat(urls(locator.locate())).containsExactly("http://127.0.0.1:31001");
@@ -355,9 +360,7 @@ class MarathonLocatorTest {
         }
         marathon.stubFor(get(urlPathEqualTo("/v2/apps/a")).inScenario("rollout").whenScenarioStateIs("taken")
                 .willReturn(okJson(app("/a").port("web", 0).task(task("a1").ports(31001)).json())));
-        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
-                login.baseUrl() + "/login"), "test", "");
-        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        DcosAuthenticator auth = login(keys, login.baseUrl() + "/login");
         DcosLoginHealthCheck health = new DcosLoginHealthCheck(auth, clock);
         MarathonLocator locator = locator(List.of("/a"), auth, Duration.ofSeconds(2), marathon);
 
@@ -390,10 +393,7 @@ class MarathonLocatorTest {
                         + " secret in MPP_MARATHON_PRINCIPAL_SECRET (or MPP_MARATHON_PRINCIPAL_SECRET_FILE, or"
                         + " DCOS_SERVICE_ACCOUNT_CREDENTIAL)");
 
-        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
-                login.baseUrl() + "/login"), "test", "");
-        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock),
-                clock);
+        DcosAuthenticator auth = login(keys, login.baseUrl() + "/login");
         MarathonLocator locator = locator(List.of("/a", "/b", "/c"), auth, Duration.ofSeconds(2), marathon);
         for (int selection = 0; selection < 3; selection++) {
             assertThatThrownBy(locator::locate).hasMessageStartingWith(refused + "it rejected the auth token of"
@@ -421,9 +421,7 @@ class MarathonLocatorTest {
         login.stubFor(post(urlPathEqualTo("/login")).willReturn(aResponse().withStatus(401)
                 .withBody("{\"title\":\"Invalid authentication\",\"description\":\"invalid uid or token\"}")));
         WireMockServer marathon = server();
-        PrincipalSecret secret = PrincipalSecret.parse(TestKeys.secret("mpp", TestKeys.pkcs1(keys),
-                login.baseUrl() + "/login"), "test", "");
-        DcosAuthenticator auth = new DcosAuthenticator(new DcosLogin(http, secret, Duration.ofSeconds(2), clock), clock);
+        DcosAuthenticator auth = login(keys, login.baseUrl() + "/login");
         MarathonLocator locator = locator(List.of("/a"), auth, Duration.ofSeconds(2), marathon);
         assertThatThrownBy(locator::locate)
                 .hasMessageContaining("DC/OS login at " + login.baseUrl() + "/login for service account 'mpp'"
