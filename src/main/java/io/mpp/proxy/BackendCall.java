@@ -11,4 +11,11 @@ public interface BackendCall {
      * ended already. Safe from any thread, at any time.
      */
     void abort(Throwable cause);
+
+    /**
+     * Whether the request went out on a connection to the backend, on any try of this call: from then on the backend
+     * may have it, whatever happens next. Before, nothing of it reached the backend (the connection was refused, or
+     * did not open in time).
+     */
+    boolean sent();
 }

@@ -16,9 +16,10 @@ final class ClientCall implements BackendCall, Response.Listener {
 
     private final Request request;
     private final AnswerListener listener;
+    private volatile boolean sent;
 
     ClientCall(Request request, AnswerListener listener) {
-        this.request = request;
+        this.request = request.onRequestBegin(begun -> sent = true);
         this.listener = listener;
     }
 
@@ -30,6 +31,11 @@ final class ClientCall implements BackendCall, Response.Listener {
     @Override
     public void abort(Throwable cause) {
         request.abort(cause);
+    }
+
+    @Override
+    public boolean sent() {
+        return sent;
     }
 
     @Override

@@ -30,7 +30,8 @@ import org.eclipse.jetty.util.Promise;
  * One client request on its way through mpp, started once its body is read (a {@link Promise} of it): one attempt
  * at a time, and a new attempt on another backend when one fails before its answer started (connection refused or
  * broken, a hung backend, a 502 or 504 answer, or a 503 that is not the Prometheus API's). Once a backend's answer
- * has started, it streams to the client and is never retried.
+ * has started, it streams to the client and is never retried. Without {@link RetryPolicy#retryDelivered}, only a
+ * request that never went out to its backend, or that a backend refused with a not-ready 503, goes to another one.
  *
  * <p>The watchdog watches the exchange (one entry per request, as its sweep costs per entry): the current attempt's
  * headers deadline while its answer has not started, and the exchange timeout, which bounds all attempts together.
@@ -220,7 +221,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             // A backend that timed out on the whole budget may just be slow; the others failed for a reason.
             selection.reportFailure(failed.backend, failed.sentAt, why);
         }
-        Endpoint next = failed.next != null ? failed.next : nextBackend();
+        Endpoint next = failed.next != null ? failed.next : failed.mayGoElsewhere() ? nextBackend() : null;
         if (next != null) {
             retriesLeft--;
             proxy.metrics().retried(failed.backend);
@@ -231,7 +232,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         over = true;
         proxy.metrics().completed(failed.backend, status, started);
         fail(status, "backend " + failed.backend + " failed: " + why
-                + (tried.size() > 1 ? " (tried " + tried + ")" : ""));
+                + (tried.size() > 1 ? " (tried " + tried + ")" : "")
+                + (!failed.mayGoElsewhere() && nextBackend() != null
+                        ? "; not sent to another backend, as this one had it and proxy.retryDelivered is false" : ""));
     }
 
     /** Ends the exchange with a Prometheus-style error, or cuts the connection when the answer had started. */
@@ -290,7 +293,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         /** Set before the call starts, and read only after (by the answer's thread, or after {@link #current}). */
         private BackendCall call;
         private volatile boolean reselectAsked;
-        /** Chosen when an answer is refused so the retry goes where the decision was made. */
+        /** Chosen when an answer is refused or a hung backend left, so the retry goes where that was decided. */
         private volatile Endpoint next;
         private int status;
 
@@ -304,6 +307,11 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             return state.get() == WAITING;
         }
 
+        /** Whether a failure of this attempt may move the request on: always, unless the backend may have it. */
+        boolean mayGoElsewhere() {
+            return policy.retryDelivered() || !call.sent();
+        }
+
         /**
          * The answer has not started in time. A hung backend answers nothing to its probe; a busy one answers at
          * least its /metrics, even when its query engine is too busy for the probe's query. So ask for a selection,
@@ -311,8 +319,10 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
          * just slow, or that discovery no longer lists, finishes what it was given.
          */
         void overdue() {
-            if (selection.current().silent(backend) && nextBackend() != null) {
+            Endpoint other = selection.current().silent(backend) && mayGoElsewhere() ? nextBackend() : null;
+            if (other != null) {
                 if (state.compareAndSet(WAITING, ABANDONED)) {
+                    next = other;
                     call.abort(new HungBackend("no answer within " + policy.headersTimeout().toMillis()
                             + " ms and none to its probe"));
                 }
@@ -324,7 +334,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
 
         @Override
         public void onHead(int status, HttpFields headers) {
-            if (status == 502 || status == 504 || status == 503 && !fromPrometheusApi(headers)) {
+            // A not-ready 503 says the backend did not take the request; a 502 or 504 of a proxy in front of it
+            // does not say whether it did.
+            if (status == 503 && !fromPrometheusApi(headers) || (status == 502 || status == 504) && mayGoElsewhere()) {
                 Endpoint other = nextBackend();
                 if (other != null && state.compareAndSet(WAITING, ABANDONED)) {
                     next = other;

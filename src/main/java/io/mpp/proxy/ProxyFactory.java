@@ -38,6 +38,13 @@ public class ProxyFactory {
     @JsonProperty
     private int maxRetries = 2;
 
+    /**
+     * Whether a request a backend may have taken (it went out on a connection) and then failed goes to another one.
+     * Off, a query that crashes its replica reaches only that one; on, a replica that dies mid-query costs no request.
+     */
+    @JsonProperty
+    private boolean retryDelivered = true;
+
     /** Request bodies up to this size are kept so the request can be retried; larger ones stream once. */
     private DataSize retryBodyLimit = DataSize.mebibytes(1);
 
@@ -121,7 +128,8 @@ public class ProxyFactory {
     }
 
     public RetryPolicy retryPolicy() {
-        return new RetryPolicy(maxRetries, retryBodyLimit.toBytes(), headersTimeout, responseTimeout);
+        return new RetryPolicy(maxRetries, retryBodyLimit.toBytes(), headersTimeout, responseTimeout,
+                retryDelivered);
     }
 
     public int getMaxConnectionsPerBackend() {

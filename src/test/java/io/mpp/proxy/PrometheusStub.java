@@ -24,9 +24,18 @@ final class PrometheusStub implements AutoCloseable {
     static final String UP = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":[]}}";
 
     final WireMockServer server;
+    private final boolean https;
 
     PrometheusStub(double samples) {
-        server = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
+        this(samples, false);
+    }
+
+    /** With {@code https}, on WireMock's own self-signed certificate only (mpp needs {@code insecureCerts}). */
+    PrometheusStub(double samples, boolean https) {
+        this.https = https;
+        server = new WireMockServer(https
+                ? options().httpDisabled(true).dynamicHttpsPort().bindAddress("127.0.0.1").containerThreads(20)
+                : options().dynamicPort().bindAddress("127.0.0.1").containerThreads(20));
         server.start();
         answerProbes(samples, 0);
     }
@@ -64,7 +73,7 @@ final class PrometheusStub implements AutoCloseable {
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.port();
+        return https ? "https://127.0.0.1:" + server.httpsPort() : "http://127.0.0.1:" + server.port();
     }
 
     /** Client requests this backend received (probes left out). */

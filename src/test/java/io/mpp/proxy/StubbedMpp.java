@@ -24,7 +24,11 @@ final class StubbedMpp implements AutoCloseable {
     }
 
     PrometheusStub stub(double samples) {
-        PrometheusStub stub = new PrometheusStub(samples);
+        return stub(samples, false);
+    }
+
+    PrometheusStub stub(double samples, boolean https) {
+        PrometheusStub stub = new PrometheusStub(samples, https);
         stubs.add(stub);
         return stub;
     }

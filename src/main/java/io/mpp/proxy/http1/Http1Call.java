@@ -18,6 +18,7 @@ final class Http1Call implements BackendCall {
     private final AnswerListener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Http1Connection connection;
+    private volatile boolean sent;
 
     Http1Call(Http1Pool pool, ByteBuffer head, ByteBuffer body, boolean headRequest, AnswerListener listener) {
         this.pool = pool;
@@ -53,7 +54,13 @@ final class Http1Call implements BackendCall {
      */
     boolean bind(Http1Connection on) {
         connection = on;
+        sent = true;
         return !ended.get();
+    }
+
+    @Override
+    public boolean sent() {
+        return sent;
     }
 
     /** Off its connection again, to be sent on another. */
