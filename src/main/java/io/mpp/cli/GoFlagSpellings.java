@@ -12,7 +12,8 @@ import java.util.Map;
  * {@code --<long name>[=value]}, for the proxy command's own long names only, so short flags ({@code -k},
  * {@code -V}, {@code -v}) keep their meaning and anything unknown is still refused by name. A value that starts with
  * '-' after a long flag is joined to it ({@code --affinity-key=-k3y}): Go takes the next argument as the value
- * whatever it is, argparse4j would take it for a flag.
+ * whatever it is, argparse4j would take it for a flag. An unknown single-dash name of more than one letter is refused
+ * by name, as {@code --<name>}, and never read as a cluster of short flags ({@code -kube-context} is not {@code -k}).
  */
 public final class GoFlagSpellings {
 
@@ -51,7 +52,9 @@ public final class GoFlagSpellings {
             int equals = arg.indexOf('=');
             String name = arg.substring(arg.startsWith("--") ? 2 : 1, equals < 0 ? arg.length() : equals);
             if (!arg.startsWith("-") || !takesValue.containsKey(name)) {
-                out.add(arg);
+                // Go never clusters short flags: argparse4j would read -kube-context as -k with "ube-context".
+                boolean unknownSingleDash = arg.startsWith("-") && !arg.startsWith("--") && name.length() > 1;
+                out.add(unknownSingleDash ? "-" + arg : arg);
                 continue;
             }
             String flag = "--" + name;

@@ -152,7 +152,16 @@ class ProxyCommandTest {
                 command().flags())).containsExactly("proxy", "--endpoints-file", "f", "--", "-port");
         assertThat(GoFlagSpellings.rewrite(new String[] {"server", "-port"})).containsExactly("server", "-port");
         assertThatThrownBy(() -> parseGoStyle(command(), "-bind-hosts", "x"))
-                .as("only known names").hasMessageContaining("unrecognized arguments: '-bind-hosts'");
+                .as("only known names").hasMessageContaining("unrecognized arguments: '--bind-hosts'");
+    }
+
+    @Test
+    void anUnknownSingleDashNameIsNeverReadAsShortFlags() {
+        // Each starts with a short flag's letter (-k, -V, -v, -h); Go's flag package refuses them by name.
+        for (String unknown : List.of("-kube-context", "-kV", "-ktrue", "-verbosity", "-version-info", "-hosts")) {
+            assertThatThrownBy(() -> parseGoStyle(command(), unknown, "x")).as(unknown)
+                    .hasMessageContaining("unrecognized arguments: '-" + unknown + "'");
+        }
     }
 
     @Test
