@@ -4,6 +4,7 @@
 # every process started here is stopped on exit. Build first: mvn -q -B -o package -DskipTests
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/common.sh
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -12,7 +13,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_for() { # url, what
   for _ in $(seq 1 120); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.5; done
   echo "FAIL: $2 did not come up ($1); the end of the logs:"
@@ -66,6 +66,8 @@ YAML
 wait_for "http://127.0.0.1:$prom_port/-/ready" "Prometheus"
 wait_for "http://127.0.0.1:$kube_port/__admin/mappings" "WireMock"
 
+# shellcheck disable=SC2046
+env $(without_mpp_settings) \
 MPP_PORT=$mpp_port MPP_ADMIN_PORT=$admin_port MPP_BIND_HOST=127.0.0.1 MPP_KUBECONFIG="$work/kubeconfig" \
   MPP_KUBE_NAMESPACE=monitoring MPP_KUBE_SERVICE_NAME=prometheus MPP_KUBE_PORT=web \
   java -jar target/mpp.jar server config.yml >"$work/mpp.log" 2>&1 &
