@@ -76,8 +76,13 @@ final class MarathonAppRules {
         checkHealth(app.path("healthChecks"), httpIndex);
         checkLabels(app, httpIndex);
 
-        long grace = settings.containsKey("MPP_SHUTDOWN_GRACE_PERIOD")
-                ? Duration.parse(settings.get("MPP_SHUTDOWN_GRACE_PERIOD")).toSeconds() : 15;
+        long grace = 15;
+        try {
+            grace = settings.containsKey("MPP_SHUTDOWN_GRACE_PERIOD")
+                    ? Duration.parse(settings.get("MPP_SHUTDOWN_GRACE_PERIOD")).toSeconds() : 15;
+        } catch (IllegalArgumentException reportedByCheckEnv) {
+            // not a duration mpp takes: checkEnv named it
+        }
         expect(app.path("taskKillGracePeriodSeconds").asLong() > grace, "taskKillGracePeriodSeconds ("
                 + app.path("taskKillGracePeriodSeconds") + ") must exceed mpp's shutdown grace period (" + grace
                 + "s), else Marathon kills requests in flight");

@@ -489,7 +489,10 @@ class UniversePackageTest {
                 Arguments.of(with(ALL_ON, "service.secret-name", " "), "secret-name",
                         "secret serviceCredential has no source"),
                 Arguments.of(with(ALL_ON, "routing.affinity-key-secret", " "), "affinity-key-secret",
-                        "secret affinityKey has no source"));
+                        "secret affinityKey has no source"),
+                Arguments.of(with(ALL_ON, "service.shutdown-grace-period-seconds",
+                        new java.math.BigInteger("99999999999999999999")), "shutdown-grace-period-seconds",
+                        "MPP_SHUTDOWN_GRACE_PERIOD"));
     }
 
     @ParameterizedTest
