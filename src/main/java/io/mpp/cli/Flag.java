@@ -30,13 +30,13 @@ public record Flag(String name, String shortName, String variable, String metava
     }
 
     /**
-     * The flag a config.yml variable gets when no flag is declared for it: MPP_PROBE_TIMEOUT -> --probe-timeout,
-     * checked as {@link ValueChecks#forDerived} says.
+     * The flag a config.yml variable gets when no flag is declared for it: MPP_MAX_RETRIES -> --max-retries,
+     * checked as {@link ValueChecks#forDerived} says, and described by the setting it fills (proxy.maxRetries).
      */
-    static Flag derivedFrom(String variable, String defaultValue) {
+    static Flag derivedFrom(String variable, String defaultValue, String setting) {
         String name = "--" + variable.substring("MPP_".length()).toLowerCase(Locale.ROOT).replace('_', '-');
         return new Flag(name, null, variable, "VALUE", ValueChecks.forDerived(variable, defaultValue), false,
-                "the config.yml setting " + variable);
+                "config.yml's " + setting);
     }
 
     String[] spellings() {

@@ -48,7 +48,7 @@ public final class ProxyCommand extends ServerCommand<MppConfiguration> {
         ProxyFlags.define(subparser, flags, config);
         subparser.addArgument("-v", "--version").action(new VersionAction()).help("print mpp's version and exit");
         subparser.epilog("Every flag overrides its MPP_* environment variable; without either, config.yml's"
-                + " default applies.");
+                + " default applies. The settings table of README.md says what each setting does.");
     }
 
     @Override

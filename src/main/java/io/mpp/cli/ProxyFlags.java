@@ -86,7 +86,7 @@ public final class ProxyFlags {
         Set<String> declared = flags.stream().map(Flag::variable).collect(Collectors.toSet());
         config.defaults().keySet().stream()
                 .filter(variable -> !declared.contains(variable))
-                .map(variable -> Flag.derivedFrom(variable, config.defaultOf(variable)))
+                .map(variable -> Flag.derivedFrom(variable, config.defaultOf(variable), config.settingOf(variable)))
                 .forEach(flags::add);
         return List.copyOf(flags);
     }
