@@ -297,11 +297,11 @@ final class ApiServer {
     }
 
     private ApiCallException unreachable(IOException e, String what, Duration limit) {
-        // The client's call timeout, which runs while the plugin does, may have wrapped the plugin's failure.
+        // The client's call timeout, which runs while a plugin does, may have wrapped the plugin's failure.
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ExecPluginException plugin) {
+            if (t instanceof CredentialException credential) {
                 return new ApiCallException("cannot get a token for the Kubernetes API server at " + baseUrl()
-                        + " to " + what + ": " + plugin.getMessage(), e);
+                        + " to " + what + ": " + credential.getMessage(), e);
             }
         }
         if (e instanceof InterruptedIOException) {
