@@ -4,8 +4,12 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.ClientBuilder;
 import io.kubernetes.client.util.Config;
 import io.kubernetes.client.util.KubeConfig;
+import io.kubernetes.client.util.credentials.AccessTokenAuthentication;
+import io.kubernetes.client.util.credentials.Authentication;
+import io.kubernetes.client.util.credentials.ClientCertificateAuthentication;
 import io.kubernetes.client.util.credentials.KubeconfigAuthentication;
 import io.kubernetes.client.util.credentials.RefreshAuthentication;
+import io.kubernetes.client.util.credentials.UsernamePasswordAuthentication;
 import io.mpp.util.PeerText;
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
@@ -28,9 +33,10 @@ import okhttp3.Response;
 final class KubeClients {
 
     /**
-     * How long a token from a kubeconfig (exec plugin, token file, oidc auth provider) is used before it is fetched
-     * again: an exec plugin's sooner when it says its token expires sooner. A 401 also fetches a new one at once
-     * (see {@link RenewOnRefusal} and {@link ExecPluginAuthentication}).
+     * How long a token from a kubeconfig (exec plugin, oidc auth provider) is used before it is fetched again: an
+     * exec plugin's sooner when it says its token expires sooner. A 401 also fetches a new one at once (see
+     * {@link RenewOnRefusal} and {@link ExecPluginAuthentication}). A tokenFile is read for every request
+     * ({@link TokenFile}).
      */
     static final Duration TOKEN_REFRESH = Duration.ofMinutes(1);
 
@@ -87,6 +93,7 @@ final class KubeClients {
         String server;
         Map<?, ?> user;
         Object exec;
+        Object tokenFile;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             config = KubeConfig.loadKubeConfig(reader);
             config.setFile(path.toAbsolutePath().toFile()); // relative certificate paths are relative to the file
@@ -95,6 +102,8 @@ final class KubeClients {
             // Taken from the client, which would run the plugin without any bound, at start and at every refresh.
             // The configuration's current user is this very map, so the client no longer sees the plugin.
             exec = user == null ? null : user.remove("exec");
+            // Taken from the client too, which fails badly on a file it cannot read (see TokenFile).
+            tokenFile = user == null ? null : user.remove("tokenFile");
         } catch (IOException | RuntimeException e) {
             throw unusable(path, e);
         }
@@ -102,7 +111,7 @@ final class KubeClients {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
                     + config.getCurrentContext() + "') names no cluster with a server URL");
         }
-        credentials = credentialSource(user, exec);
+        credentials = credentialSource(user, exec, tokenFile);
         ExecPlugin plugin;
         try {
             AuthProviders.check(user);
@@ -119,6 +128,8 @@ final class KubeClients {
                             tokenRefresh);
                 }
                 builder.setAuthentication(execAuthentication);
+            } else if (tokenFile != null && sendsNothing(builder.getAuthentication())) {
+                builder.setAuthentication(new TokenFile(Path.of(String.valueOf(tokenFile))));
             }
             ApiClient client = builder.build();
             if (builder.getAuthentication() instanceof KubeconfigAuthentication auth
@@ -134,6 +145,17 @@ final class KubeClients {
         }
     }
 
+    /**
+     * Whether the client found nothing else of the user's to send, so that it would have sent the tokenFile's token:
+     * the client prefers a client certificate, a username and password, an auth-provider and a token.
+     */
+    private static boolean sendsNothing(Authentication auth) {
+        return auth instanceof KubeconfigAuthentication kubeconfig
+                && Stream.of(ClientCertificateAuthentication.class, UsernamePasswordAuthentication.class,
+                        AccessTokenAuthentication.class, RefreshAuthentication.class)
+                .noneMatch(kind -> kind.isInstance(kubeconfig.getDelegateAuthentication()));
+    }
+
     /** The current context's user entry, the map the client reads too; null when there is none. */
     private static Map<?, ?> currentUser(KubeConfig config) {
         Map<?, ?> context = named(config.getContexts(), config.getCurrentContext(), "context");
@@ -142,7 +164,7 @@ final class KubeClients {
     }
 
     /** The kubeconfig user's entry the client takes its token from, in the client's order. */
-    private static String credentialSource(Map<?, ?> user, Object exec) {
+    private static String credentialSource(Map<?, ?> user, Object exec, Object tokenFile) {
         if (user != null && user.get("auth-provider") instanceof Map<?, ?> provider) {
             return "the kubeconfig's auth-provider " + PeerText.oneLine(String.valueOf(provider.get("name")), 60);
         }
@@ -152,8 +174,8 @@ final class KubeClients {
         if (user != null && user.get("token") != null) {
             return "the kubeconfig's token";
         }
-        if (user != null && user.get("tokenFile") != null) {
-            return "the kubeconfig's tokenFile " + PeerText.oneLine(String.valueOf(user.get("tokenFile")), 200);
+        if (tokenFile != null) {
+            return "the kubeconfig's tokenFile " + PeerText.oneLine(String.valueOf(tokenFile), 200);
         }
         return "the kubeconfig's user";
     }

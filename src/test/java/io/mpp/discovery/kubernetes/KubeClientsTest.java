@@ -13,6 +13,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import io.kubernetes.client.openapi.ApiClient;
 import io.mpp.MppApplication;
@@ -41,6 +45,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Credentials from a kubeconfig's exec plugin: short-lived tokens must be fetched again, both when they are old
@@ -252,14 +257,12 @@ class KubeClientsTest {
                 Clock.systemUTC());
         assertThat(urls(composite.locate())).containsExactly("http://10.8.0.7:9090");
 
-        // The token is refused, and a new one cannot be read: the client's refresh throws an unchecked exception.
         Files.delete(tokenFile);
-        acceptTokens("Bearer " + FakeKubeApi.TOKEN, 1, json(401, status(401, "Unauthorized", "Unauthorized")));
         assertThat(urls(composite.locate())).as("the last backends stay").containsExactly("http://10.8.0.7:9090");
-        assertThat(composite.states().get(0).lastError()).startsWith("cannot get a token for the Kubernetes API"
+        assertThat(composite.states().get(0).lastError()).isEqualTo("cannot get a token for the Kubernetes API"
                 + " server at " + api.url() + " to list pods matching '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR)"
-                + " in namespace '" + NS + "' from the kubeconfig's tokenFile " + tokenFile + " (")
-                .doesNotContain(FakeKubeApi.TOKEN);
+                + " in namespace '" + NS + "': the kubeconfig's tokenFile " + tokenFile + " cannot be read: no such"
+                + " file");
     }
 
     @Test
@@ -272,14 +275,80 @@ class KubeClientsTest {
         ApiServer server = new ApiServer(client, client, NS, timeout, clients.credentials());
         Pods pods = new Pods(NS, SELECTOR, PortSpec.FIRST_TCP, "http", "kubernetes:pods");
         Files.delete(tokenFile);
-        api.wiremock().stubFor(get(urlPathEqualTo(FakeKubeApi.PODS.formatted(NS))).atPriority(1)
-                .willReturn(json(401, status(401, "Unauthorized", "Unauthorized"))));
         try (ApiServer.Events events = server.watch(pods, "1", 5)) {
             assertThatThrownBy(events::next).isInstanceOf(ApiCallException.class)
-                    .hasMessageStartingWith("cannot get a token for the Kubernetes API server at " + api.url()
-                            + " to watch pods matching '" + SELECTOR + "'")
-                    .hasMessageContaining(" from the kubeconfig's tokenFile " + tokenFile + " (");
+                    .hasMessage("cannot get a token for the Kubernetes API server at " + api.url() + " to watch pods"
+                            + " matching '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR) in namespace '" + NS + "':"
+                            + " the kubeconfig's tokenFile " + tokenFile + " cannot be read: no such file");
         }
+    }
+
+    @Test
+    void aTokenFileThatDoesNotExistFailsEachListWithOneWarningNamingItAndIsReadOnceItAppears() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        api.pods(NS, SELECTOR, ok(list("PodList", "v1", "1",
+                pod("prom-0", "1", "Running", true, "10.8.0.7", false, containerPort("web", 9090, "TCP")))));
+        ListAppender<ILoggingEvent> log = capturedLog();
+        try {
+            // Not fatal at start: a projected token may be mounted after mpp starts.
+            CompositeLocator composite = new CompositeLocator(List.of(locator(tokenFileKubeconfig(tokenFile))),
+                    Clock.systemUTC());
+            for (int i = 0; i < 3; i++) {
+                assertThat(composite.locate()).isEmpty();
+            }
+            String why = "cannot get a token for the Kubernetes API server at " + api.url() + " to list pods matching"
+                    + " '" + SELECTOR + "' (MPP_KUBE_POD_LABEL_SELECTOR) in namespace '" + NS + "': the kubeconfig's"
+                    + " tokenFile " + tokenFile + " cannot be read: no such file";
+            assertThat(composite.states().get(0).lastError()).isEqualTo(why);
+            assertThat(log.list).as("what an operator sees: one warning in mpp's words, not the client's errors")
+                    .filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).singleElement()
+                    .extracting(ILoggingEvent::getFormattedMessage).asString().contains(why);
+
+            Files.writeString(tokenFile, FakeKubeApi.TOKEN + "\n"); // as echo writes it
+            assertThat(urls(composite.locate())).containsExactly("http://10.8.0.7:9090");
+        } finally {
+            ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(log);
+        }
+    }
+
+    @Test
+    void aTokenFileIsReadAgainForEveryRequestSoThatARotatedTokenIsSentAtOnce() throws Exception {
+        Path tokenFile = dir.resolve("token");
+        Files.writeString(tokenFile, FakeKubeApi.TOKEN);
+        api.pods(NS, SELECTOR, ok(list("PodList", "v1", "1",
+                pod("prom-0", "1", "Running", true, "10.8.0.7", false, containerPort("web", 9090, "TCP")))));
+        KubernetesLocator locator = locator(tokenFileKubeconfig(tokenFile));
+        assertThat(urls(locator.locate())).containsExactly("http://10.8.0.7:9090");
+
+        // As the kubelet rotates a projected token: the old one is refused from now on.
+        Files.writeString(tokenFile, "rotated-token");
+        acceptTokens("Bearer rotated-token", 1, ok(list("PodList", "v1", "2",
+                pod("prom-1", "1", "Running", true, "10.8.0.8", false, containerPort("web", 9090, "TCP")))));
+        int requests = api.wiremock().getAllServeEvents().size();
+        assertThat(urls(locator.locate())).containsExactly("http://10.8.0.8:9090");
+        assertThat(api.wiremock().getAllServeEvents()).as("one request, not a refused one and a retry")
+                .hasSize(requests + 1);
+        assertThat(lastToken()).isEqualTo("Bearer rotated-token");
+    }
+
+    @Test
+    void aTokenFileThatCannotBeUsedIsNamedWithoutWhatItHolds() throws Exception {
+        Path twoLines = dir.resolve("two-lines");
+        Files.writeString(twoLines, FakeKubeApi.TOKEN + "\nsecond-line-secret\n");
+        assertThatThrownBy(() -> locator(tokenFileKubeconfig(twoLines)).locate())
+                .isInstanceOf(DiscoveryException.class)
+                .hasMessageEndingWith(": the kubeconfig's tokenFile " + twoLines + " does not hold a single token: it"
+                        + " has a line break or another character an HTTP header cannot carry")
+                .hasMessageNotContainingAny(FakeKubeApi.TOKEN, "second-line-secret");
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        assertThatThrownBy(() -> locator(tokenFileKubeconfig(empty)).locate())
+                .hasMessageEndingWith(": the kubeconfig's tokenFile " + empty + " is empty");
+        // Root reads any file; a directory is what cannot be read here.
+        Path directory = Files.createDirectory(dir.resolve("token-dir"));
+        assertThatThrownBy(() -> locator(tokenFileKubeconfig(directory)).locate())
+                .hasMessageEndingWith(": the kubeconfig's tokenFile " + directory + " cannot be read: it is a"
+                        + " directory");
+        assertThat(api.wiremock().getAllServeEvents()).as("no request without a token").isEmpty();
     }
 
     private KubernetesLocator locator(Path kubeconfig) {
@@ -295,6 +364,14 @@ class KubeClientsTest {
         f.setWatch(false);
         f.setTimeout(Duration.ofSeconds(2));
         return f;
+    }
+
+    /** Everything logged from now on, until detached from the root logger. */
+    private static ListAppender<ILoggingEvent> capturedLog() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(log);
+        return log;
     }
 
     private static <T> Future<T> background(Callable<T> task) {
