@@ -129,7 +129,9 @@ final class KubeClients {
                 }
                 builder.setAuthentication(execAuthentication);
             } else if (tokenFile != null && sendsNothing(builder.getAuthentication())) {
-                builder.setAuthentication(new TokenFile(Path.of(String.valueOf(tokenFile))));
+                // Relative to the kubeconfig's directory, as kubectl has it (the client took the working directory).
+                builder.setAuthentication(new TokenFile(path.toAbsolutePath().resolveSibling(
+                        String.valueOf(tokenFile))));
             }
             ApiClient client = builder.build();
             if (builder.getAuthentication() instanceof KubeconfigAuthentication auth

@@ -20,7 +20,7 @@ import okhttp3.Response;
  * NullPointerException if it went missing later. Here a file that cannot be read fails the request (a
  * {@link CredentialException} naming the file), which the locator and the watch report like any failed call.
  *
- * @param path as the kubeconfig names it
+ * @param path as the kubeconfig names it, a relative one resolved against the kubeconfig's directory
  */
 record TokenFile(Path path) implements Authentication, Interceptor {
 

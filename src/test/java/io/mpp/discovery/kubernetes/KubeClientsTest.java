@@ -332,6 +332,15 @@ class KubeClientsTest {
     }
 
     @Test
+    void aRelativeTokenFileIsInTheKubeconfigsDirectory() throws Exception {
+        Files.writeString(dir.resolve("relative-token"), FakeKubeApi.TOKEN);
+        api.pods(NS, SELECTOR, ok(list("PodList", "v1", "1",
+                pod("prom-0", "1", "Running", true, "10.8.0.7", false, containerPort("web", 9090, "TCP")))));
+        assertThat(urls(locator(tokenFileKubeconfig(Path.of("relative-token"))).locate()))
+                .containsExactly("http://10.8.0.7:9090");
+    }
+
+    @Test
     void aTokenFileThatCannotBeUsedIsNamedWithoutWhatItHolds() throws Exception {
         Path twoLines = dir.resolve("two-lines");
         Files.writeString(twoLines, FakeKubeApi.TOKEN + "\nsecond-line-secret\n");
