@@ -4,6 +4,7 @@ import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.credentials.Authentication;
 import io.mpp.util.PeerText;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -24,6 +25,9 @@ import okhttp3.Response;
  */
 record TokenFile(Path path) implements Authentication, Interceptor {
 
+    /** Far above any token (service account tokens are about 1 KiB); a file beyond it is not one. */
+    static final int MAX_BYTES = 64 * 1024;
+
     @Override
     public void provide(ApiClient client) {
         client.setHttpClient(client.getHttpClient().newBuilder().addInterceptor(this).build());
@@ -36,13 +40,17 @@ record TokenFile(Path path) implements Authentication, Interceptor {
 
     /** @throws CredentialException saying why the file holds no token to send, never what it holds */
     String token() throws CredentialException {
-        String token;
-        try {
-            // Stripped as client-go does: a file written by echo ends with a line break.
-            token = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).strip();
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
         } catch (IOException e) {
             throw new CredentialException(this + " cannot be read: " + why(e), e);
         }
+        if (bytes.length > MAX_BYTES) {
+            throw new CredentialException(this + " is larger than " + MAX_BYTES / 1024 + " KiB, which no token is");
+        }
+        // Stripped as client-go does: a file written by echo ends with a line break.
+        String token = new String(bytes, StandardCharsets.UTF_8).strip();
         if (token.isEmpty()) {
             throw new CredentialException(this + " is empty");
         }

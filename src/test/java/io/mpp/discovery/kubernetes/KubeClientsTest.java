@@ -357,6 +357,11 @@ class KubeClientsTest {
         assertThatThrownBy(() -> locator(tokenFileKubeconfig(directory)).locate())
                 .hasMessageEndingWith(": the kubeconfig's tokenFile " + directory + " cannot be read: it is a"
                         + " directory");
+        // A tokenFile that names a log or a device is not read whole.
+        Path large = Files.writeString(dir.resolve("large"), "a".repeat(TokenFile.MAX_BYTES + 1));
+        assertThatThrownBy(() -> locator(tokenFileKubeconfig(large)).locate())
+                .hasMessageEndingWith(": the kubeconfig's tokenFile " + large + " is larger than 64 KiB, which no"
+                        + " token is");
         assertThat(api.wiremock().getAllServeEvents()).as("no request without a token").isEmpty();
     }
 
