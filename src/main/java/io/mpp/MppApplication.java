@@ -36,7 +36,10 @@ import io.mpp.web.StatusReport;
 import io.mpp.web.StatusResource;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.sourceforge.argparse4j.inf.ArgumentParserException;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
@@ -97,10 +100,7 @@ public class MppApplication extends Application<MppConfiguration> {
         environment.lifecycle().addServerLifecycleListener(observed::bindJetty);
 
         ReselectTrigger reselect = new ReselectTrigger();
-        List<Locator> locators = config.getLocators().stream()
-                .filter(LocatorFactory::isEnabled)
-                .map(factory -> factory.build(environment, reselect))
-                .toList();
+        List<Locator> locators = buildLocators(config.getLocators(), environment, reselect);
         locators.stream().filter(MeterBinder.class::isInstance).forEach(l -> ((MeterBinder) l).bindTo(metrics));
         if (locators.isEmpty()) {
             throw new IllegalStateException("no locator is configured: set MPP_ENDPOINTS_FILE, MPP_MARATHON_URL,"
@@ -154,5 +154,28 @@ public class MppApplication extends Application<MppConfiguration> {
         for (Locator locator : locators) {
             environment.healthChecks().register(locator.name(), new LocatorHealthCheck(discovery, locator.name()));
         }
+    }
+
+    /**
+     * The enabled locators, built. A locator's name keys its health check, metrics and status, so two that go by one
+     * name (the same file twice, the same service in two clusters) are refused, naming both.
+     */
+    static List<Locator> buildLocators(List<LocatorFactory> factories, Environment environment, Runnable reselect) {
+        Map<String, Integer> indexByName = new HashMap<>();
+        List<Locator> locators = new ArrayList<>();
+        for (int i = 0; i < factories.size(); i++) {
+            if (!factories.get(i).isEnabled()) {
+                continue;
+            }
+            Locator locator = factories.get(i).build(environment, reselect);
+            Integer other = indexByName.putIfAbsent(locator.name(), i);
+            if (other != null) {
+                throw new IllegalStateException("locators[" + other + "] and locators[" + i + "] are both "
+                        + locator.name() + ": a locator's name tells its health check, metrics and status apart;"
+                        + " list each source of backends once");
+            }
+            locators.add(locator);
+        }
+        return List.copyOf(locators);
     }
 }

@@ -123,6 +123,23 @@ class StartupFailureTest {
     }
 
     @Test
+    void twoLocatorsOfOneNameAreNamedByTheirPlaces() throws Exception {
+        String file = "  - type: file\n    path: ${MPP_ENDPOINTS_FILE:-}\n";
+        String yaml = Files.readString(Path.of("config.yml"));
+        assertThat(yaml).contains("locators:\n" + file);
+        Path config = Files.writeString(dir.resolve("config.yml"), yaml.replace("locators:\n" + file,
+                "locators:\n" + file + file));
+        Path endpoints = Files.writeString(dir.resolve("endpoints"), "http://127.0.0.1:1\n");
+        Exit exit = run(Map.of("MPP_PORT", Integer.toString(FreePorts.next()),
+                "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()), "MPP_BIND_HOST", "127.0.0.1",
+                "MPP_ENDPOINTS_FILE", endpoints.toString()), "server", config.toString());
+        assertThat(exit.code()).isEqualTo(1);
+        assertThat(exit.output()).contains("mpp: cannot start: locators[0] and locators[1] are both file:" + endpoints
+                + ": a locator's name tells its health check, metrics and status apart; list each source of backends"
+                + " once").doesNotContain("\tat ");
+    }
+
+    @Test
     void noLocatorConfiguredIsExplained() throws Exception {
         Exit exit = run(Map.of("MPP_PORT", Integer.toString(FreePorts.next()),
                 "MPP_ADMIN_PORT", Integer.toString(FreePorts.next()), "MPP_BIND_HOST", "127.0.0.1"),

@@ -85,7 +85,11 @@ public final class CompositeLocator implements Managed {
         this.clock = clock;
         this.deadline = deadline;
         for (Locator locator : this.locators) {
-            states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", null, 0));
+            // Names key the state, the health checks and the metrics: two locators under one would be one.
+            if (states.put(locator.name(), new LocatorState(locator.name(), List.of(), null, null, "not run yet", null,
+                    0)) != null) {
+                throw new IllegalArgumentException("two locators go by the name " + locator.name());
+            }
         }
         published = List.copyOf(states.values());
     }

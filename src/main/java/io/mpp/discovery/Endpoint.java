@@ -2,8 +2,11 @@ package io.mpp.discovery;
 
 import io.mpp.util.MaskedUrl;
 import io.mpp.util.PeerText;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.util.Locale;
 
 /**
@@ -59,7 +62,7 @@ public record Endpoint(String url, String locator) {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        String host = uri.getHost().toLowerCase(Locale.ROOT);
+        String host = uri.getHost().startsWith("[") ? ipv6(uri.getHost()) : uri.getHost().toLowerCase(Locale.ROOT);
         // http://d and http://d:80 are one backend: listed once, and shown as the short form (MPP.ServedBy).
         int defaultPort = scheme.equals("https") ? 443 : 80;
         String port = uri.getPort() < 0 || uri.getPort() == defaultPort ? "" : ":" + uri.getPort();
@@ -78,6 +81,59 @@ public record Endpoint(String url, String locator) {
             }
         }
         return PeerText.oneLine(masked, 200);
+    }
+
+    /**
+     * An IPv6 literal in brackets in its one short form (RFC 5952: {@code [::1]}, not {@code [0:0:0:0:0:0:0:1]}), so
+     * that one backend written two ways, or listed by a file and found by discovery, is one backend. An IPv4-mapped
+     * address becomes the IPv4 address; a literal with a zone ({@code %25eth0}) stays as written.
+     */
+    private static String ipv6(String bracketed) {
+        String literal = bracketed.substring(1, bracketed.length() - 1);
+        if (literal.contains("%")) {
+            return bracketed.toLowerCase(Locale.ROOT);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(literal); // a literal: no name lookup
+        } catch (UnknownHostException e) {
+            return bracketed.toLowerCase(Locale.ROOT); // URI took it for an address; connecting will tell
+        }
+        if (address instanceof Inet4Address) {
+            return address.getHostAddress();
+        }
+        byte[] b = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (b[2 * i] & 0xff) << 8 | b[2 * i + 1] & 0xff;
+        }
+        // The longest run of two or more zero groups (the first of equal ones) becomes "::".
+        int runStart = -1;
+        int runLength = 1;
+        for (int i = 0; i < 8; i++) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > runLength) {
+                runStart = i;
+                runLength = j - i;
+            }
+            i = Math.max(i, j - 1);
+        }
+        StringBuilder text = new StringBuilder("[");
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                text.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (text.length() > 1 && text.charAt(text.length() - 1) != ':') {
+                text.append(':');
+            }
+            text.append(Integer.toHexString(groups[i]));
+        }
+        return text.append(']').toString();
     }
 
     /** Builds the endpoint of a discovered host and port (Marathon task, Kubernetes address). */

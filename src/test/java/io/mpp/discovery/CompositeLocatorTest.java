@@ -1,6 +1,7 @@
 package io.mpp.discovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mpp.testing.Await;
 import io.mpp.testing.FixedLocator;
@@ -74,6 +75,13 @@ class CompositeLocatorTest {
                 () -> !composite.locate().isEmpty() && composite.state("stuck").healthy());
         assertThat(composite.locate()).containsExactly(A, B);
         assertThat(stuck.calls.get()).isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void twoLocatorsOfOneNameAreRefused() {
+        // Their calls and states would be one: the second's answer was lost, then a NullPointerException.
+        assertThatThrownBy(() -> new CompositeLocator(List.of(fixed(), fixed()), Clock.systemUTC()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("two locators go by the name fixed");
     }
 
     @Test

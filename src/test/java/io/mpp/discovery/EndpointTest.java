@@ -30,6 +30,23 @@ class EndpointTest {
     }
 
     @Test
+    void anIpv6AddressHasOneFormHoweverItIsWritten() {
+        for (String written : List.of("[::1]:9090", "[0:0:0:0:0:0:0:1]:9090", "[0::1]:9090/", "[::0001]:9090")) {
+            assertThat(Endpoint.parse("http://" + written, "t").url()).as(written).isEqualTo("http://[::1]:9090");
+        }
+        assertThat(Endpoint.parse("http://[2001:DB8:0:0:1:0:0:1]:9090", "t").url()).as("the first of two runs")
+                .isEqualTo("http://[2001:db8::1:0:0:1]:9090");
+        assertThat(Endpoint.parse("http://[2001:db8:0:1:1:1:1:1]", "t").url()).as("one zero group stays")
+                .isEqualTo("http://[2001:db8:0:1:1:1:1:1]");
+        assertThat(Endpoint.parse("http://[fe80:0:0:0:0:0:0:0]:9090", "t").url()).isEqualTo("http://[fe80::]:9090");
+        assertThat(Endpoint.parse("http://[::]:9090", "t").url()).isEqualTo("http://[::]:9090");
+        assertThat(Endpoint.parse("http://[::ffff:127.0.0.1]:9090", "t").url()).as("IPv4-mapped")
+                .isEqualTo("http://127.0.0.1:9090");
+        assertThat(Endpoint.of("http", "0:0:0:0:0:0:0:1", 9090, "k").url()).as("as discovery finds it")
+                .isEqualTo("http://[::1]:9090");
+    }
+
+    @Test
     void buildsFromHostAndPortIncludingIpv6() {
         assertThat(Endpoint.of("http", "10.0.0.7", 31000, "m").url()).isEqualTo("http://10.0.0.7:31000");
         assertThat(Endpoint.of("http", "fd00::7", 9090, "k").url()).isEqualTo("http://[fd00::7]:9090");
