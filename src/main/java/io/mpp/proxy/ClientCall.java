@@ -19,7 +19,9 @@ final class ClientCall implements BackendCall, Response.Listener {
     private volatile boolean sent;
 
     ClientCall(Request request, AnswerListener listener) {
-        this.request = request.onRequestBegin(begun -> sent = true);
+        // Committed: its head is written, after a TLS handshake (a request begins before, and a failed handshake
+        // reaches no backend).
+        this.request = request.onRequestCommit(committed -> sent = true);
         this.listener = listener;
     }
 

@@ -347,9 +347,17 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             if (!state.compareAndSet(WAITING, STARTED)) {
                 return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
+            if ((status == 502 || status == 504) && !mayGoElsewhere()) {
+                // Passed on for want of retryDelivered, it is still a failure: new requests go to the others.
+                selection.reportFailure(backend, sentAt, "answered " + status);
+            }
             this.status = status;
             response.setStatus(status);
             proxy.copyAnswerHeaders(request, response, headers, backend, route);
+            if (status == 204) {
+                // A 204 has no content (RFC 9110 8.6): a stated length would make Jetty end it with a 500 of its own.
+                response.getHeaders().remove(HttpHeader.CONTENT_LENGTH);
+            }
         }
 
         /**

@@ -95,6 +95,19 @@ class AnswerFramingTest {
     }
 
     @Test
+    void a204WithAStatedLengthReachesTheClientAsA204() throws Exception {
+        // Not allowed of a backend (RFC 9110 8.6); passed on, the length made Jetty end the answer with its own 500.
+        ScriptedBackend backend = backend("/nocontent", "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n");
+        MppServer mpp = mpp(backend);
+        for (String answer : List.of(get(mpp, "/nocontent"), largePost(mpp, "/nocontent", "text/plain"),
+                RawHttp.exchange(mpp.url(), "HEAD /nocontent HTTP/1.1\r\nHost: mpp\r\nConnection: close\r\n\r\n"))) {
+            assertThat(answer).startsWith("HTTP/1.1 204").doesNotContainIgnoringCase("content-length");
+        }
+        Scrape metrics = Scrape.of(mpp.url() + "/mpp/metrics");
+        assertThat(metrics.value("mpp_requests_total", "backend", backend.url(), "code", "204")).isEqualTo(3);
+    }
+
+    @Test
     void anAnswerInATransferCodingOtherThanChunkedIsABadGateway() throws Exception {
         // gzip-coded chunks: passed on as plain bytes, they would reach the client garbled and undeclared.
         ScriptedBackend backend = backend("/coded", "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"

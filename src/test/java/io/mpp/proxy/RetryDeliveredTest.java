@@ -89,7 +89,7 @@ class RetryDeliveredTest {
 
     @ParameterizedTest(name = "https: {0}")
     @ValueSource(booleans = {false, true})
-    void a502OrA504IsPassedOnAsItCame(boolean https) throws Exception {
+    void a502OrA504IsPassedOnAsItCameAndTheBackendLeavesTheRotation(boolean https) throws Exception {
         start(https);
         for (int status : new int[] {502, 504}) {
             int before = other.requests();
@@ -98,10 +98,36 @@ class RetryDeliveredTest {
             assertThat(r.statusCode()).isEqualTo(status);
             assertThat(r.body()).isEqualTo("upstream " + status);
             assertThat(other.requests()).as("requests the other replica got").isEqualTo(before);
-            // A failure takes the backend out of rotation until a selection finds it live again.
+            assertThat(servedBy(query())).as("the next request").isEqualTo(other.url());
+            // Until a selection finds it live again.
             first.answerRequests(aResponse().withStatus(200).withBody(OK));
             Await.until(Duration.ofSeconds(30), "the first backend to serve again",
                     () -> first.url().equals(servedBy(query())));
+        }
+    }
+
+    @ParameterizedTest(name = "retryDelivered: {0}")
+    @ValueSource(booleans = {false, true})
+    void aFailedTlsHandshakeReachedNoBackendAndIsRetried(boolean retryDelivered) throws Exception {
+        first = stubs.stub(1000, true);
+        other = stubs.stub(10, true);
+        // Closed after each answer: the handshake that fails below is a new connection's, not a pooled one's.
+        first.answerRequests(aResponse().withStatus(200).withHeader("Connection", "close").withBody(OK));
+        other.answerRequests(aResponse().withStatus(200).withBody(OK));
+        try (HandshakeBreaker breaker = new HandshakeBreaker(first.server.httpsPort())) {
+            String firstUrl = "https://127.0.0.1:" + breaker.port();
+            mpp = stubs.start("single-most-data", List.of(firstUrl, other.url()),
+                    ConfigOverride.config("proxy.retryDelivered", String.valueOf(retryDelivered)),
+                    ConfigOverride.config("proxy.insecureCerts", "true"));
+            Await.until(Duration.ofSeconds(30), "mpp to serve from the stub with the most data",
+                    () -> firstUrl.equals(servedBy(query())));
+            int before = first.requests();
+
+            breaker.breakHandshakes();
+            HttpResponse<String> r = query();
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(servedBy(r)).isEqualTo(other.url());
+            assertThat(first.requests()).as("requests that reached the first backend").isEqualTo(before);
         }
     }
 

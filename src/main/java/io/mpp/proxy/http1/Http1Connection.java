@@ -323,7 +323,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         Http1Call c = call;
         if (status >= 200) {
             awaitingHead = false;
-            if (!c.ended()) {
+            if (c != null && !c.ended()) {
                 c.listener().onHead(status, headers);
             }
         }
@@ -333,8 +333,9 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     @Override
     public boolean content(ByteBuffer item) {
         Http1Call c = call;
-        if (c.ended()) {
-            return true; // aborted, maybe by the head just reported: stop here
+        if (c == null || c.ended()) {
+            // Aborted, maybe by the head just reported (whose abort closed this connection and let go of the call).
+            return true;
         }
         chunk.set(WRITING);
         boolean last = !parser.isChunking() && parser.getContentLength() >= 0
