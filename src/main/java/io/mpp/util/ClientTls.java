@@ -1,5 +1,6 @@
 package io.mpp.util;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,18 +38,32 @@ public final class ClientTls {
     }
 
     private static KeyStore trustStore(Path caFile, String setting) {
-        Collection<? extends Certificate> certificates;
-        try (InputStream in = Files.newInputStream(caFile)) {
-            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        byte[] pem;
+        try {
+            pem = Files.readAllBytes(caFile);
         } catch (IOException e) {
             throw new IllegalArgumentException(setting + ": cannot read " + caFile + " ("
                     + e.getClass().getSimpleName() + ")");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException(setting + ": " + caFile + " is not a PEM file of certificates ("
-                    + e.getMessage() + ")");
+        }
+        return trustStore(pem, setting + ": " + caFile);
+    }
+
+    /**
+     * A trust store of the CA certificates in PEM text, for clients that are not Jetty's.
+     *
+     * @param where names the text in messages, e.g. {@code MPP_MARATHON_CA_FILE (caFile): /etc/ca.pem}
+     * @throws IllegalArgumentException when the text holds no certificate, naming it by {@code where}
+     */
+    public static KeyStore trustStore(byte[] pem, String where) {
+        Collection<? extends Certificate> certificates;
+        try (InputStream in = new ByteArrayInputStream(pem)) {
+            certificates = CertificateFactory.getInstance("X.509").generateCertificates(in);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(where + " is not a PEM file of certificates (" + e.getMessage()
+                    + ")");
         }
         if (certificates.isEmpty()) {
-            throw new IllegalArgumentException(setting + ": " + caFile + " holds no certificate");
+            throw new IllegalArgumentException(where + " holds no certificate");
         }
         try {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -59,7 +74,7 @@ public final class ClientTls {
             }
             return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalStateException("cannot build a trust store from " + caFile, e);
+            throw new IllegalStateException("cannot build a trust store from " + where, e);
         }
     }
 }

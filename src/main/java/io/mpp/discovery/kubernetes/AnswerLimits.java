@@ -32,9 +32,14 @@ record AnswerLimits(long list, int errorBody, int watchLine) {
 
     /** The whole body of a list or read, once it is known to fit. */
     InputStream listBody(ResponseBody body) throws IOException {
+        return whole(body, list);
+    }
+
+    /** The whole body of an answer, once it is known to be no longer than {@code limit} bytes. */
+    static InputStream whole(ResponseBody body, long limit) throws IOException {
         BufferedSource source = body.source();
-        if (source.request(list + 1)) {
-            throw new TooLarge(list);
+        if (source.request(limit + 1)) {
+            throw new TooLarge(limit);
         }
         return source.getBuffer().inputStream(); // request() read to the end
     }
