@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
@@ -40,6 +41,40 @@ public final class FakeKubeApi implements AutoCloseable {
     private FakeKubeApi(WireMockServer server, Path kubeconfig) {
         this.server = server;
         this.kubeconfig = kubeconfig;
+    }
+
+    /** A kubeconfig of this server in the directory of its own kubeconfig, whose user is these lines. */
+    public Path kubeconfigWithUser(String fileName, String user) throws IOException {
+        Path file = kubeconfig.resolveSibling(fileName);
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: fake
+                  cluster:
+                    server: %s
+                users:
+                - name: mpp
+                  user:
+                %s
+                contexts:
+                - name: fake
+                  context:
+                    cluster: fake
+                    user: mpp
+                current-context: fake
+                """.formatted(url(), user.indent(4).stripTrailing()));
+        return file;
+    }
+
+    /** A kubeconfig of this server whose user is an auth-provider with these lines of config. */
+    public Path authProviderKubeconfig(String name, String config) throws IOException {
+        return kubeconfigWithUser("auth-provider-kubeconfig", """
+                auth-provider:
+                  name: %s
+                  config:
+                %s
+                """.formatted(name, config.indent(4).stripTrailing()));
     }
 
     /** Starts the server and writes {@code dir/kubeconfig} pointing at it. */
@@ -116,6 +151,15 @@ public final class FakeKubeApi implements AutoCloseable {
 
     public void service(String namespace, String service, ResponseDefinitionBuilder answer) {
         stub(get(urlPathEqualTo(SERVICE.formatted(namespace, service))), answer);
+    }
+
+    /**
+     * The list of pods of a namespace, whatever the selector, for requests whose Authorization header matches the
+     * regular expression; the highest priority (lowest number) among the stubs that match wins.
+     */
+    public void podsFor(String namespace, String authorization, int priority, ResponseDefinitionBuilder answer) {
+        server.stubFor(get(urlPathEqualTo(PODS.formatted(namespace))).withHeader("Authorization",
+                matching(authorization)).atPriority(priority).willReturn(answer));
     }
 
     /** The API server's 404 for a path it does not serve (plain text, not a Status). */

@@ -1,8 +1,5 @@
 package io.mpp.discovery.kubernetes;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.get;
-import static com.github.tomakehurst.wiremock.client.WireMock.matching;
-import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static io.mpp.testing.FakeKubeApi.containerPort;
 import static io.mpp.testing.FakeKubeApi.json;
 import static io.mpp.testing.FakeKubeApi.list;
@@ -216,7 +213,7 @@ class KubeClientsTest {
     void aGcpAuthProviderThatRunsACommandIsRefusedAtStartWithoutRunningIt() throws Exception {
         // The client would run it, wait a fixed 10 s whatever MPP_KUBE_TIMEOUT says, and leave it running.
         Path pidFile = dir.resolve("hang.pid");
-        Path kubeconfig = authProviderKubeconfig("gcp", """
+        Path kubeconfig = api.authProviderKubeconfig("gcp", """
                 access-token: expired-token
                 cmd-path: %s
                 cmd-args: config config-helper --format=json
@@ -237,7 +234,7 @@ class KubeClientsTest {
     void aGcpAuthProviderWithoutACommandIsRefusedAtStartToo() throws Exception {
         // The client renews it through Google's credential library, which mpp does not include: an Error at start
         // when the token has expired, at its expiry otherwise.
-        Path kubeconfig = authProviderKubeconfig("gcp", """
+        Path kubeconfig = api.authProviderKubeconfig("gcp", """
                 access-token: expired-token
                 expiry: "2020-01-01T00:00:00Z"
                 """);
@@ -365,12 +362,12 @@ class KubeClientsTest {
         assertThat(api.wiremock().getAllServeEvents()).as("no request without a token").isEmpty();
     }
 
-    private KubernetesLocator locator(Path kubeconfig) {
+    static KubernetesLocator locator(Path kubeconfig) {
         return factory(kubeconfig).parts(() -> { }).locator();
     }
 
     /** Pod mode through the kubeconfig, without a watch, with a timeout of 2 s. */
-    private KubernetesLocatorFactory factory(Path kubeconfig) {
+    static KubernetesLocatorFactory factory(Path kubeconfig) {
         KubernetesLocatorFactory f = new KubernetesLocatorFactory();
         f.setKubeconfig(kubeconfig.toString());
         f.setNamespace(NS);
@@ -381,16 +378,16 @@ class KubeClientsTest {
     }
 
     /** Everything logged from now on, until detached from the root logger. */
-    private static ListAppender<ILoggingEvent> capturedLog() {
+    static ListAppender<ILoggingEvent> capturedLog() {
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
         ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(log);
         return log;
     }
 
-    private static <T> Future<T> background(Callable<T> task) {
+    static <T> Future<T> background(Callable<T> task) {
         ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread thread = new Thread(r, "test-exec-plugin");
+            Thread thread = new Thread(r, "test-background");
             thread.setDaemon(true); // a hanging call must not keep the test JVM alive
             return thread;
         });
@@ -429,7 +426,7 @@ class KubeClientsTest {
     }
 
     /** How a locator, built and called off the test thread, fails; null if it does not. */
-    private Future<Throwable> failureOf(Callable<KubernetesLocator> locator) {
+    static Future<Throwable> failureOf(Callable<KubernetesLocator> locator) {
         return background(() -> {
             try {
                 locator.call().locate();
@@ -458,7 +455,7 @@ class KubeClientsTest {
     }
 
     private Path kubeconfigFor(Path plugin) throws IOException {
-        return kubeconfigWithUser("exec-kubeconfig-" + plugin.getFileName(), """
+        return api.kubeconfigWithUser("exec-kubeconfig-" + plugin.getFileName(), """
                 exec:
                   apiVersion: client.authentication.k8s.io/v1
                   command: %s
@@ -474,40 +471,6 @@ class KubeClientsTest {
         return file;
     }
 
-    /** A kubeconfig whose user is an auth-provider with these lines of config. */
-    private Path authProviderKubeconfig(String name, String config) throws IOException {
-        return kubeconfigWithUser("auth-provider-kubeconfig", """
-                auth-provider:
-                  name: %s
-                  config:
-                %s
-                """.formatted(name, config.indent(4).stripTrailing()));
-    }
-
-    /** A kubeconfig of the fake API server whose user is these lines. */
-    private Path kubeconfigWithUser(String fileName, String user) throws IOException {
-        Path file = dir.resolve(fileName);
-        Files.writeString(file, """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: fake
-                  cluster:
-                    server: %s
-                users:
-                - name: mpp
-                  user:
-                %s
-                contexts:
-                - name: fake
-                  context:
-                    cluster: fake
-                    user: mpp
-                current-context: fake
-                """.formatted(api.url(), user.indent(4).stripTrailing()));
-        return file;
-    }
-
     @AfterEach
     void killLeftPlugins() throws IOException {
         Path pidFile = dir.resolve("hang.pid");
@@ -517,8 +480,7 @@ class KubeClientsTest {
     }
 
     private void acceptTokens(String authorization, int priority, ResponseDefinitionBuilder answer) {
-        api.wiremock().stubFor(get(urlPathEqualTo(FakeKubeApi.PODS.formatted(NS)))
-                .withHeader("Authorization", matching(authorization)).atPriority(priority).willReturn(answer));
+        api.podsFor(NS, authorization, priority, answer);
     }
 
     /** How often the plugin ran. */
@@ -531,7 +493,7 @@ class KubeClientsTest {
         return api.wiremock().getAllServeEvents().get(0).getRequest().getHeader("Authorization");
     }
 
-    private static List<String> urls(List<Endpoint> endpoints) {
+    static List<String> urls(List<Endpoint> endpoints) {
         return endpoints.stream().map(Endpoint::url).toList();
     }
 }
