@@ -33,10 +33,10 @@ import okhttp3.Response;
 final class KubeClients {
 
     /**
-     * How long a token from a kubeconfig (exec plugin, oidc auth provider) is used before it is fetched again: an
-     * exec plugin's sooner when it says its token expires sooner. A 401 also fetches a new one at once (see
-     * {@link RenewOnRefusal} and {@link ExecPluginAuthentication}). A tokenFile is read for every request
-     * ({@link TokenFile}).
+     * How long a token from a kubeconfig's exec plugin is used before it is fetched again, sooner when the plugin
+     * says its token expires sooner. A 401 also fetches a new one at once (see {@link RenewOnRefusal} and
+     * {@link ExecPluginAuthentication}). A tokenFile is read for every request ({@link TokenFile}); an oidc
+     * id-token is used until it expires ({@link OidcAuthentication}).
      */
     static final Duration TOKEN_REFRESH = Duration.ofMinutes(1);
 
@@ -46,6 +46,8 @@ final class KubeClients {
     private final Duration tokenRefresh;
     /** The exec plugin's token, shared by every client built here; null until needed. */
     private ExecPluginAuthentication execAuthentication;
+    /** The oidc auth-provider's tokens, shared by every client built here; null until needed. */
+    private OidcAuthentication oidcAuthentication;
     /** Where the clients built here get their token, for messages; empty before the first build. */
     private String credentials = "";
 
@@ -94,6 +96,7 @@ final class KubeClients {
         Map<?, ?> user;
         Object exec;
         Object tokenFile;
+        Object oidc;
         try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
             config = KubeConfig.loadKubeConfig(reader);
             config.setFile(path.toAbsolutePath().toFile()); // relative certificate paths are relative to the file
@@ -104,6 +107,9 @@ final class KubeClients {
             exec = user == null ? null : user.remove("exec");
             // Taken from the client too, which fails badly on a file it cannot read (see TokenFile).
             tokenFile = user == null ? null : user.remove("tokenFile");
+            // Taken from the client too, which renews an expired id-token without any bound (see OidcAuthentication).
+            oidc = user != null && user.get("auth-provider") instanceof Map<?, ?> provider
+                    && "oidc".equals(provider.get("name")) ? user.remove("auth-provider") : null;
         } catch (IOException | RuntimeException e) {
             throw unusable(path, e);
         }
@@ -111,10 +117,13 @@ final class KubeClients {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + ": its current context ('"
                     + config.getCurrentContext() + "') names no cluster with a server URL");
         }
-        credentials = credentialSource(user, exec, tokenFile);
+        credentials = credentialSource(user, oidc, exec, tokenFile);
         ExecPlugin plugin;
+        OidcSettings oidcSettings;
         try {
             AuthProviders.check(user);
+            oidcSettings = oidc instanceof Map<?, ?> provider
+                    ? OidcSettings.of(provider.get("config") instanceof Map<?, ?> entries ? entries : Map.of()) : null;
             plugin = exec == null ? null : ExecPlugin.of(exec, path, timeout);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("MPP_KUBECONFIG " + path + " cannot be used: " + e.getMessage(), e);
@@ -122,7 +131,12 @@ final class KubeClients {
         try {
             // Without a refresh period the client fetches a token once and sends it for ever, long after it expired.
             ClientBuilder builder = ClientBuilder.kubeconfig(config, tokenRefresh);
-            if (plugin != null) {
+            if (oidcSettings != null) { // the client's order: an auth-provider before an exec plugin
+                if (oidcAuthentication == null) {
+                    oidcAuthentication = new OidcAuthentication(builder.getAuthentication(), oidcSettings, timeout);
+                }
+                builder.setAuthentication(oidcAuthentication);
+            } else if (plugin != null) {
                 if (execAuthentication == null) {
                     execAuthentication = new ExecPluginAuthentication(builder.getAuthentication(), plugin,
                             tokenRefresh);
@@ -166,7 +180,10 @@ final class KubeClients {
     }
 
     /** The kubeconfig user's entry the client takes its token from, in the client's order. */
-    private static String credentialSource(Map<?, ?> user, Object exec, Object tokenFile) {
+    private static String credentialSource(Map<?, ?> user, Object oidc, Object exec, Object tokenFile) {
+        if (oidc != null) {
+            return "the kubeconfig's auth-provider oidc";
+        }
         if (user != null && user.get("auth-provider") instanceof Map<?, ?> provider) {
             return "the kubeconfig's auth-provider " + PeerText.oneLine(String.valueOf(provider.get("name")), 60);
         }
