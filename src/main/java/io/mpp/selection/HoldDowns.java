@@ -72,7 +72,8 @@ final class HoldDowns {
         this.firstHold = firstHold.toNanos();
         this.longestHold = Math.max(interval.toNanos(), this.firstHold);
         this.soon = 5 * this.firstHold;
-        this.forgetAfter = Math.max(2 * longestHold, soon);
+        // Saturated: an interval of over 146 years (Go's durations reach 292) would overflow, and nothing be held.
+        this.forgetAfter = Math.max(longestHold > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * longestHold, soon);
         this.nanos = nanos;
     }
 

@@ -105,6 +105,19 @@ class HoldDownsTest {
     }
 
     @Test
+    void anIntervalOfCenturiesStillHolds() {
+        // Twice 200 years of nanoseconds overflowed, and a strike was forgotten after a second instead of 400 years.
+        HoldDowns slow = new HoldDowns(GAP, Duration.ofDays(365 * 200), now::get);
+        slow.failed(A, now.get(), "answered 502");
+        slow.letBackIn(A);
+        assertThat(slow.failed(A, now.get(), "answered 502")).isEqualTo(Duration.ofMillis(400));
+        advance(Duration.ofSeconds(2));
+        slow.failed(A, now.get(), "answered 502"); // a request under way with the one that struck
+        slow.letBackIn(A);
+        assertThat(slow.failed(A, now.get(), "answered 502")).as("strike 3").isEqualTo(Duration.ofMillis(800));
+    }
+
+    @Test
     void aFailureThatComesLateAfterTheLetBackInStartsTheCountAgain() {
         failed(A, "answered 502");
         assertThat(letBackInAndFail(A)).isEqualTo(Duration.ofMillis(400));
