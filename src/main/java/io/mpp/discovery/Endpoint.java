@@ -14,7 +14,8 @@ import java.util.Locale;
  *
  * @param url     normalised base URL, {@code scheme://host[:port][/path]} without a trailing slash or the scheme's
  *                default port; proxied paths are appended to it, so a path prefix of the backend is kept
- * @param locator name of the locator that found it, for the status page and logs
+ * @param locator name of the locator that found it, for the status page and logs; not part of its identity (see
+ *                {@link #equals})
  */
 public record Endpoint(String url, String locator) {
 
@@ -145,6 +146,21 @@ public record Endpoint(String url, String locator) {
         }
         String h = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
         return parse(scheme + "://" + h + ":" + port, locator);
+    }
+
+    /**
+     * One backend is one URL, whichever locator found it: when the file drops a line that Kubernetes still lists,
+     * the backend keeps its strikes, its time live and its place, and a failure of a request sent under the old name
+     * still takes it out of rotation.
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Endpoint e && url.equals(e.url);
+    }
+
+    @Override
+    public int hashCode() {
+        return url.hashCode();
     }
 
     @Override

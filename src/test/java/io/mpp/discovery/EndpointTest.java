@@ -47,6 +47,14 @@ class EndpointTest {
     }
 
     @Test
+    void oneUrlIsOneBackendWhicheverLocatorFoundIt() {
+        Endpoint fromFile = Endpoint.parse("http://h:9090", "file:/etc/mpp/endpoints");
+        Endpoint fromKubernetes = Endpoint.of("http", "h", 9090, "kubernetes:service/monitoring/prometheus");
+        assertThat(fromFile).isEqualTo(fromKubernetes).hasSameHashCodeAs(fromKubernetes);
+        assertThat(fromFile).isNotEqualTo(Endpoint.parse("http://h:9091", "file:/etc/mpp/endpoints"));
+    }
+
+    @Test
     void buildsFromHostAndPortIncludingIpv6() {
         assertThat(Endpoint.of("http", "10.0.0.7", 31000, "m").url()).isEqualTo("http://10.0.0.7:31000");
         assertThat(Endpoint.of("http", "fd00::7", 9090, "k").url()).isEqualTo("http://[fd00::7]:9090");
