@@ -13,9 +13,9 @@ public interface BackendCall {
     void abort(Throwable cause);
 
     /**
-     * Whether the request went out on a connection to the backend, on any try of this call: from then on the backend
-     * may have it, whatever happens next. Before, nothing of it reached the backend (the connection was refused, or
-     * did not open in time).
+     * Whether the whole request went out on a connection to the backend, on any try of this call: from then on the
+     * backend may have acted on it, whatever happens next. Before, it cannot have: the connection was refused, did not
+     * open in time or failed its TLS handshake, or the request's writing failed half-way.
      */
     boolean sent();
 }

@@ -19,9 +19,9 @@ final class ClientCall implements BackendCall, Response.Listener {
     private volatile boolean sent;
 
     ClientCall(Request request, AnswerListener listener) {
-        // Committed: its head is written, after a TLS handshake (a request begins before, and a failed handshake
-        // reaches no backend).
-        this.request = request.onRequestCommit(committed -> sent = true);
+        // Whole: its head and body are written, after a TLS handshake (a request begins before, and a failed
+        // handshake reaches no backend); a backend cannot act on a request it has only part of.
+        this.request = request.onRequestSuccess(whole -> sent = true);
         this.listener = listener;
     }
 

@@ -54,13 +54,20 @@ final class Http1Call implements BackendCall {
      */
     boolean bind(Http1Connection on) {
         connection = on;
-        sent = true;
         return !ended.get();
     }
 
+    /**
+     * The request went out whole, on this or an earlier connection: a backend can have acted on it. One it has only
+     * part of (a write that failed on a connection the backend had closed) it cannot have.
+     */
     @Override
     public boolean sent() {
         return sent;
+    }
+
+    void written() {
+        sent = true;
     }
 
     /** Off its connection again, to be sent on another. */

@@ -112,6 +112,10 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     private void written() {
         long now = System.nanoTime();
         writtenAt = now == 0 ? 1 : now;
+        Http1Call c = call;
+        if (c != null) {
+            c.written(); // null when the answer came whole first: nothing can fail it any more
+        }
         halfDone();
     }
 

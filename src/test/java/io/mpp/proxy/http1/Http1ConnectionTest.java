@@ -69,6 +69,30 @@ class Http1ConnectionTest {
     }
 
     @Test
+    void aRequestIsSentOnceItIsWrittenWholeAndNotWhenItsWritingFails() {
+        endPoint.setConnection(connection);
+        connection.onOpen();
+        Http1Call whole = new Http1Call(pool, ByteBuffer.wrap(REQUEST.getBytes(StandardCharsets.ISO_8859_1)), null,
+                false, listener);
+        connection.send(whole);
+        assertThat(whole.sent()).as("16 of its bytes are out").isFalse();
+        while (!whole.sent()) {
+            endPoint.takeOutput();
+        }
+
+        ByteArrayEndPoint closing = new ByteArrayEndPoint(new byte[0], 16, false);
+        Http1Connection other = new Http1Connection(closing, Runnable::run, pool);
+        closing.setConnection(other);
+        other.onOpen();
+        Http1Call half = new Http1Call(pool, ByteBuffer.wrap(REQUEST.getBytes(StandardCharsets.ISO_8859_1)), null,
+                false, listener);
+        other.send(half);
+        closing.close(); // the backend's side goes before the rest is written
+        assertThat(end.get()).as("the call failed").isNotNull().isNotEqualTo("whole");
+        assertThat(half.sent()).as("a backend cannot act on part of a request").isFalse();
+    }
+
+    @Test
     void anInterimAnswerDoesNotEndTheCall() {
         endPoint.setConnection(connection);
         connection.onOpen();
