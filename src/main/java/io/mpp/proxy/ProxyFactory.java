@@ -39,7 +39,7 @@ public class ProxyFactory {
     private int maxRetries = 2;
 
     /**
-     * Whether a request a backend may have taken (it went out on a connection) and then failed goes to another one.
+     * Whether a request a backend may have acted on (it went out whole) and then failed goes to another one.
      * Off, a query that crashes its replica reaches only that one; on, a replica that dies mid-query costs no request.
      */
     @JsonProperty

@@ -12,7 +12,7 @@ import java.time.Duration;
  *                        asks for a prompt selection, and moves the request to another backend once that selection
  *                        finds this one dead (a slow query on a live backend is never cut)
  * @param exchangeTimeout the longest a whole exchange may take, over all attempts, streaming included
- * @param retryDelivered  whether a request that went out to a backend, which then failed it, may go to another one;
+ * @param retryDelivered  whether a request that went out whole to a backend, which then failed it, may go elsewhere;
  *                        when false only requests that reached no backend are (and a backend's not-ready 503)
  */
 public record RetryPolicy(int maxRetries, long bodyLimit, Duration headersTimeout, Duration exchangeTimeout,
