@@ -31,7 +31,7 @@ import org.eclipse.jetty.util.Promise;
  * at a time, and a new attempt on another backend when one fails before its answer started (connection refused or
  * broken, a hung backend, a 502 or 504 answer, or a 503 that is not the Prometheus API's). Once a backend's answer
  * has started, it streams to the client and is never retried. Without {@link RetryPolicy#retryDelivered}, only a
- * request that never went out to its backend, or that a backend refused with a not-ready 503, goes to another one.
+ * request that never went out whole to its backend, or that a backend refused with a not-ready 503, goes elsewhere.
  *
  * <p>The watchdog watches the exchange (one entry per request, as its sweep costs per entry): the current attempt's
  * headers deadline while its answer has not started, and the exchange timeout, which bounds all attempts together.
