@@ -2,7 +2,9 @@ package io.mpp.selection;
 
 import io.mpp.discovery.Endpoint;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -60,6 +62,8 @@ final class HoldDowns {
     /** How soon after a let-back-in a failure must come, at least, to be a strike that holds. */
     private final long soon;
     private final long forgetAfter;
+    /** The first strike whose hold is the longest. */
+    private final int firstAtLongest;
     private final LongSupplier nanos;
     private final Map<Endpoint, Strikes> strikes = new HashMap<>();
 
@@ -74,6 +78,11 @@ final class HoldDowns {
         this.soon = 5 * this.firstHold;
         // Saturated: an interval of over 146 years (Go's durations reach 292) would overflow, and nothing be held.
         this.forgetAfter = Math.max(longestHold > Long.MAX_VALUE / 2 ? Long.MAX_VALUE : 2 * longestHold, soon);
+        int strike = 2;
+        while (holdOf(strike) < longestHold) {
+            strike++;
+        }
+        this.firstAtLongest = strike;
         this.nanos = nanos;
     }
 
@@ -119,10 +128,32 @@ final class HoldDowns {
                 : new Strikes(s.count(), s.lastFailure(), true, now, s.hold(), s.heldUntil(), s.why()));
     }
 
-    /** Forgets the backends whose last failure is too old to count; so does a backend discovery dropped. */
-    synchronized void forgetQuiet() {
+    /**
+     * Forgets the backends whose last failure is too old to count; so does a backend discovery dropped.
+     *
+     * @return those of them whose strikes had come at the longest hold twice or more: their recovery is news
+     */
+    synchronized List<Endpoint> forgetQuiet() {
         long now = nanos.getAsLong();
-        strikes.values().removeIf(s -> now - lastNews(s) > forgetAfter);
+        List<Endpoint> recovered = new ArrayList<>();
+        strikes.entrySet().removeIf(e -> {
+            boolean quiet = now - lastNews(e.getValue()) > forgetAfter;
+            if (quiet && e.getValue().hold() >= longestHold && e.getValue().count() > firstAtLongest) {
+                recovered.add(e.getKey());
+            }
+            return quiet;
+        });
+        return recovered;
+    }
+
+    /**
+     * How many strikes in a row the backend has had at the longest hold (which ends with a selection at the interval),
+     * counting from 1; 0 when its last strike held it less, or there is none. From the second on, each let-back-in
+     * and strike repeats what the log said already.
+     */
+    synchronized int atLongest(Endpoint backend) {
+        Strikes s = strikes.get(backend);
+        return s == null || s.hold() < longestHold ? 0 : s.count() - firstAtLongest + 1;
     }
 
     /** How many backends it keeps strikes of. */

@@ -6,11 +6,14 @@ import io.mpp.discovery.Endpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,6 +81,10 @@ public final class Selector implements Managed, SelectionSource {
     private final AtomicLongArray runs = new AtomicLongArray(Outcome.values().length);
     /** Backends that fail requests again each time a selection lets them back in, held out for a while. */
     private final HoldDowns holds;
+    /** Of the strikes of a backend that keeps failing at the longest hold, one in this many is logged at WARN. */
+    static final int REMIND_EVERY = 30;
+    /** The last two selections logged at INFO or WARN, the latest first; touched by the selector's thread only. */
+    private final Deque<Selection> logged = new ArrayDeque<>(3);
 
     /**
      * @param probeDeadline the longest a probe may take; a probe that overruns it (it should not: each has its own
@@ -162,12 +170,22 @@ public final class Selector implements Managed, SelectionSource {
         Duration hold = holds.failed(backend, sentAt, why);
         Selection before = current.getAndUpdate(s -> s.without(backend));
         if (before.live().contains(backend) || before.serving().contains(backend)) {
+            int atLongest = holds.atLongest(backend);
             if (hold.isZero()) {
                 LOG.warn("backend {} failed a request ({}): out of rotation until a selection finds it live again",
                         backend, why);
-            } else {
+            } else if (atLongest <= 1) {
                 LOG.warn("backend {} failed a request ({}) again after a selection let it back in: held out of"
-                        + " rotation for {} ms, unless no other backend is live", backend, why, hold.toMillis());
+                        + " rotation for {} ms, unless no other backend is live{}", backend, why, hold.toMillis(),
+                        atLongest == 1 ? "; while this goes on, one in " + REMIND_EVERY + " such strikes is logged"
+                                + " at WARN, the rest and the selections they cause at DEBUG" : "");
+            } else if (atLongest % REMIND_EVERY == 0) {
+                LOG.warn("backend {} still fails requests each time a selection lets it back in ({} strikes in a row"
+                        + " at the longest hold; last: {}): held out of rotation for {} ms at a time", backend,
+                        atLongest, why, hold.toMillis());
+            } else {
+                LOG.debug("backend {} failed a request ({}) again: held out of rotation for {} ms", backend, why,
+                        hold.toMillis());
             }
         }
         if (!hold.isZero()) {
@@ -241,7 +259,12 @@ public final class Selector implements Managed, SelectionSource {
                 holds.letBackIn(c.endpoint());
             }
         }
-        holds.forgetQuiet();
+        for (Endpoint quiet : holds.forgetQuiet()) {
+            if (live.stream().anyMatch(c -> c.endpoint().equals(quiet))) { // not one that discovery dropped
+                LOG.info("backend {} has failed no request for a while since a selection let it back in: it is"
+                        + " held out no more, and its failures are logged at WARN again", quiet);
+            }
+        }
         // With none live, busy ones answer in the end, as they would to a client asking them directly; a 503 would
         // not. They take requests, so they count as live in the selection.
         List<Candidate> takers = live.isEmpty() ? candidates.stream().filter(Candidate::busy).toList() : live;
@@ -334,6 +357,15 @@ public final class Selector implements Managed, SelectionSource {
             LOG.debug("selection unchanged: {}", next.serving());
             return;
         }
+        if (!first && flipOfRepeating(previous, next)) {
+            LOG.debug("selected {} of {} candidate(s) ({}): {}", next.serving().size(), next.candidates().size(),
+                    strategy.describe(), next.serving());
+            return;
+        }
+        logged.addFirst(next);
+        if (logged.size() > 2) {
+            logged.removeLast();
+        }
         if (next.serving().isEmpty()) {
             LOG.warn("no live backend among {} candidate(s): requests get 503 until one answers; {}",
                     next.candidates().size(), next.candidates());
@@ -350,18 +382,59 @@ public final class Selector implements Managed, SelectionSource {
     }
 
     /** A standby replica that goes down or comes back changes no serving set, but it is redundancy lost or won. */
-    private static void reportLiveChanges(Selection previous, Selection next) {
+    private void reportLiveChanges(Selection previous, Selection next) {
         for (Candidate c : next.candidates()) {
             boolean wasLive = previous.probedLive(c.endpoint());
             boolean isLive = next.probedLive(c.endpoint());
             if (wasLive && !isLive && c.error() != null) {
-                LOG.warn("backend {} is {}: {}", c.endpoint(), c.busy() ? "busy (its /metrics answers)" : "down",
-                        c.error());
+                if (repeating(c.endpoint())) {
+                    LOG.debug("backend {} is down: {}", c.endpoint(), c.error());
+                } else {
+                    LOG.warn("backend {} is {}: {}", c.endpoint(), c.busy() ? "busy (its /metrics answers)" : "down",
+                            c.error());
+                }
             } else if (!wasLive && isLive) {
-                LOG.info("backend {} is live{}", c.endpoint(), previous.candidates().stream()
-                        .anyMatch(p -> p.endpoint().equals(c.endpoint())) ? " again" : " (new)");
+                String again = previous.candidates().stream().anyMatch(p -> p.endpoint().equals(c.endpoint()))
+                        ? " again" : " (new)";
+                if (repeating(c.endpoint())) {
+                    LOG.debug("backend {} is live{}", c.endpoint(), again);
+                } else {
+                    LOG.info("backend {} is live{}", c.endpoint(), again);
+                }
             }
         }
+    }
+
+    /**
+     * Whether the backend fails requests each time it is let back in and has done so at the longest hold before: its
+     * comings and goings repeat what the log said already.
+     */
+    private boolean repeating(Endpoint backend) {
+        return holds.atLongest(backend) >= 2;
+    }
+
+    /**
+     * Whether the selection is one of the last two logged, reached again because a backend that is
+     * {@link #repeating} came or went: the flip between "with it" and "without it" that each of its strikes makes.
+     */
+    private boolean flipOfRepeating(Selection previous, Selection next) {
+        if (next.serving().isEmpty() || logged.stream().noneMatch(s ->
+                s.serving().equals(next.serving()) && s.satisfied() == next.satisfied())
+                || !liveNotRepeating(next).equals(liveNotRepeating(logged.peekFirst()))) {
+            return false; // news of its own: a selection not seen lately, or another backend came or went
+        }
+        // Against the last logged too: the selection a failure publishes without the backend is never logged.
+        return changedRepeating(previous, next) || changedRepeating(logged.peekFirst(), next);
+    }
+
+    private Set<Endpoint> liveNotRepeating(Selection s) {
+        return s.candidates().stream().map(Candidate::endpoint).filter(e -> s.probedLive(e) && !repeating(e))
+                .collect(Collectors.toSet());
+    }
+
+    private boolean changedRepeating(Selection before, Selection next) {
+        return before.serving().stream().filter(e -> !next.serving().contains(e)).anyMatch(this::repeating)
+                || next.serving().stream().filter(e -> !before.serving().contains(e)).anyMatch(this::repeating);
     }
 
     private static String measuredValues(Selection s) {

@@ -406,6 +406,75 @@ class SelectorTest {
     }
 
     @Test
+    void aBackendThatKeepsFailingAtTheLongestHoldIsLoggedOnceInAWhileAndItsRecoveryOnce() throws Exception {
+        Logger logger = (Logger) LoggerFactory.getLogger(Selector.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        AtomicLong holdClock = new AtomicLong();
+        probes.put(A, live(A, 1));
+        probes.put(B, live(B, 2)); // chosen whenever it is live
+        // Holds of 0, 0.4 and 0.8 s, then the longest, the interval: strikes 4, 5, ... are at the longest.
+        Selector s = selector(new SingleMostDataStrategy(), Duration.ofSeconds(1), Duration.ofSeconds(1),
+                holdClock::get);
+        try {
+            s.start();
+            int quietFrom = 0;
+            for (int strike = 1; strike <= 8; strike++) {
+                if (strike == 6) {
+                    quietFrom = log.list.size(); // from the second strike at the longest hold on
+                }
+                s.reportFailure(B, holdClock.get(), "answered 502");
+                long hold = strike == 1 ? 0 : Math.min(Duration.ofMillis(200L << (strike - 1)).toNanos(),
+                        Duration.ofSeconds(1).toNanos());
+                if (hold > 0) {
+                    Await.until(Duration.ofSeconds(10), "a selection holding B out",
+                            () -> s.current().serving().equals(List.of(A)) && candidate(s.current(), B).error() != null);
+                    holdClock.addAndGet(hold);
+                    s.reselectSoon();
+                }
+                Await.until(Duration.ofSeconds(10), "a selection letting B back in",
+                        () -> s.current().serving().equals(List.of(B)) && candidate(s.current(), B).live());
+            }
+            List<String> loud = log.list.subList(quietFrom, log.list.size()).stream()
+                    .filter(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertThat(loud).as("lines about strikes 6 to 8 and their selections").isEmpty();
+            assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).contains(
+                    "backend http://b:9090 failed a request (answered 502) again after a selection let it back in:"
+                            + " held out of rotation for 1000 ms, unless no other backend is live; while this goes"
+                            + " on, one in 30 such strikes is logged at WARN, the rest and the selections they cause"
+                            + " at DEBUG");
+
+            // Other news is still news: A goes down while B keeps failing.
+            int before = log.list.size();
+            probes.put(A, CompletableFuture.completedFuture(Candidate.down(A, "connection refused")));
+            s.reportFailure(B, holdClock.get(), "answered 502");
+            Await.until(Duration.ofSeconds(10), "B to serve, held or not, as the only live backend",
+                    () -> s.current().serving().equals(List.of(B)) && !candidate(s.current(), A).live());
+            assertThat(log.list.subList(before, log.list.size())).filteredOn(e -> e.getLevel() == Level.WARN)
+                    .extracting(ILoggingEvent::getFormattedMessage)
+                    .contains("backend http://a:9090 is down: connection refused");
+            assertThat(log.list.subList(before, log.list.size())).filteredOn(e -> e.getLevel() == Level.INFO)
+                    .extracting(ILoggingEvent::getFormattedMessage).anyMatch(m -> m.startsWith(
+                            "selected 1 of 2 candidate(s) (single-most-data): [http://b:9090]"));
+            probes.put(A, live(A, 1));
+
+            holdClock.addAndGet(Duration.ofSeconds(3).toNanos()); // no failure for longer than twice the longest hold
+            s.reselectSoon();
+            Await.until(Duration.ofSeconds(10), "B's strikes to be forgotten", () -> log.list.stream()
+                    .anyMatch(e -> e.getFormattedMessage().equals("backend http://b:9090 has failed no request for a"
+                            + " while since a selection let it back in: it is held out no more, and its failures are"
+                            + " logged at WARN again")));
+            s.reportFailure(B, holdClock.get(), "answered 502");
+            assertThat(log.list.get(log.list.size() - 1).getLevel()).as("a failure after the recovery").isEqualTo(
+                    Level.WARN);
+        } finally {
+            logger.detachAppender(log);
+        }
+    }
+
+    @Test
     void aHoldEndsWithASelectionThatLetsTheBackendBackIn() throws Exception {
         probes.put(A, live(A, 1));
         probes.put(B, live(B, 2));
