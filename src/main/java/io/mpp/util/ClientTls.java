@@ -3,7 +3,6 @@ package io.mpp.util;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -37,13 +36,15 @@ public final class ClientTls {
         return tls;
     }
 
+    /** Far above any CA bundle (a system's whole bundle is about 200 KiB). */
+    public static final int MAX_PEM_BYTES = 4 << 20;
+
     private static KeyStore trustStore(Path caFile, String setting) {
         byte[] pem;
         try {
-            pem = Files.readAllBytes(caFile);
+            pem = SmallFile.read(caFile, MAX_PEM_BYTES);
         } catch (IOException e) {
-            throw new IllegalArgumentException(setting + ": cannot read " + caFile + " ("
-                    + e.getClass().getSimpleName() + ")");
+            throw new IllegalArgumentException(setting + ": cannot read " + caFile + " (" + SmallFile.why(e) + ")");
         }
         return trustStore(pem, setting + ": " + caFile);
     }

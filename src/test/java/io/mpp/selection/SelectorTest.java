@@ -428,8 +428,8 @@ class SelectorTest {
                 long hold = strike == 1 ? 0 : Math.min(Duration.ofMillis(200L << (strike - 1)).toNanos(),
                         Duration.ofSeconds(1).toNanos());
                 if (hold > 0) {
-                    Await.until(Duration.ofSeconds(10), "a selection holding B out",
-                            () -> s.current().serving().equals(List.of(A)) && candidate(s.current(), B).error() != null);
+                    Await.until(Duration.ofSeconds(10), "a selection holding B out", () ->
+                            s.current().serving().equals(List.of(A)) && candidate(s.current(), B).error() != null);
                     holdClock.addAndGet(hold);
                     s.reselectSoon();
                 }

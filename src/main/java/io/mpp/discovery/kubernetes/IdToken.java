@@ -36,7 +36,10 @@ record IdToken(String value, Instant expiry) {
         try {
             JsonNode exp = ApiServer.MAPPER.readTree(new String(Base64.getUrlDecoder().decode(parts[1]),
                     StandardCharsets.UTF_8)).path("exp");
-            return exp.isNumber() ? Instant.ofEpochSecond(exp.asLong()) : Instant.MIN;
+            if (exp.isTextual()) {
+                exp = ApiServer.MAPPER.readTree(exp.asText()); // client-go reads it as a json.Number: "1795429707"
+            }
+            return exp != null && exp.isNumber() ? Instant.ofEpochSecond(exp.asLong()) : Instant.MIN;
         } catch (IOException | IllegalArgumentException | DateTimeException e) {
             return Instant.MIN;
         }

@@ -61,13 +61,14 @@ final class OidcAuthentication implements Authentication, Interceptor {
 
     @Override
     public Response intercept(Chain chain) throws IOException {
-        String sent = token(null);
+        long deadline = System.nanoTime() + timeout.toNanos(); // one bound for the call, a renewal after a 401 included
+        String sent = token(null, deadline);
         Response response = chain.proceed(withToken(chain.request(), sent));
         if (response.code() != 401 || held.refreshToken() == null) {
             return response; // without a refresh-token, the 401 is the answer
         }
         response.close();
-        return chain.proceed(withToken(chain.request(), token(sent)));
+        return chain.proceed(withToken(chain.request(), token(sent, deadline)));
     }
 
     private static Request withToken(Request request, String token) {
@@ -75,14 +76,13 @@ final class OidcAuthentication implements Authentication, Interceptor {
     }
 
     /** The id-token to send: the one held while it is fresh and not {@code refused}, else a renewed one. */
-    private String token(String refused) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private String token(String refused, long deadline) throws IOException {
         Held current = held;
         if (current.usable(refused)) {
             return current.idToken().value();
         }
         try {
-            if (!renewing.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            if (!renewing.tryLock(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
                 throw issuer.failure("no id-token within " + GoDuration.format(timeout) + " (renewed for another"
                         + " request)");
             }

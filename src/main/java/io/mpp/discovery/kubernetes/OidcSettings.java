@@ -3,10 +3,10 @@ package io.mpp.discovery.kubernetes;
 import io.mpp.util.ClientTls;
 import io.mpp.util.MaskedUrl;
 import io.mpp.util.PeerText;
+import io.mpp.util.SmallFile;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.Base64;
@@ -38,7 +38,8 @@ record OidcSettings(HttpUrl issuer, String clientId, String clientSecret, IdToke
         HttpUrl issuer = HttpUrl.parse(issuerText);
         if (issuer == null) {
             throw new IllegalArgumentException("its user's oidc auth-provider's idp-issuer-url "
-                    + PeerText.oneLine(MaskedUrl.of(issuerText), 200) + " is not an http or https URL");
+                    + PeerText.oneLine(MaskedUrl.of(issuerText).replaceFirst("[?#].*", ""), 200)
+                    + " is not an http or https URL"); // no query: it may carry a secret
         }
         if (!safe(issuer)) {
             throw new IllegalArgumentException("its user's oidc auth-provider's idp-issuer-url " + name(issuer)
@@ -103,10 +104,10 @@ record OidcSettings(HttpUrl issuer, String clientId, String clientSecret, IdToke
         Path path = Path.of(file);
         byte[] pem;
         try {
-            pem = Files.readAllBytes(path);
+            pem = SmallFile.read(path, ClientTls.MAX_PEM_BYTES);
         } catch (IOException e) {
             throw new IllegalArgumentException("its user's oidc auth-provider's idp-certificate-authority " + path
-                    + " cannot be read (" + e.getClass().getSimpleName() + ")");
+                    + " cannot be read (" + SmallFile.why(e) + ")");
         }
         return ClientTls.trustStore(pem, "its user's oidc auth-provider's idp-certificate-authority " + path);
     }

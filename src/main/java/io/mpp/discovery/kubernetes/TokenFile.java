@@ -3,11 +3,10 @@ package io.mpp.discovery.kubernetes;
 import io.kubernetes.client.openapi.ApiClient;
 import io.kubernetes.client.util.credentials.Authentication;
 import io.mpp.util.PeerText;
+import io.mpp.util.SmallFile;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import okhttp3.Interceptor;
@@ -41,13 +40,11 @@ record TokenFile(Path path) implements Authentication, Interceptor {
     /** @throws CredentialException saying why the file holds no token to send, never what it holds */
     String token() throws CredentialException {
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(path)) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+        try {
+            // Not a FIFO, whose open() would wait for a writer out of any timeout's reach.
+            bytes = SmallFile.read(path, MAX_BYTES);
         } catch (IOException e) {
             throw new CredentialException(this + " cannot be read: " + why(e), e);
-        }
-        if (bytes.length > MAX_BYTES) {
-            throw new CredentialException(this + " is larger than " + MAX_BYTES / 1024 + " KiB, which no token is");
         }
         // Stripped as client-go does: a file written by echo ends with a line break.
         String token = new String(bytes, StandardCharsets.UTF_8).strip();
@@ -69,8 +66,8 @@ record TokenFile(Path path) implements Authentication, Interceptor {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }
-        if (Files.isDirectory(path)) {
-            return "it is a directory";
+        if (e.getClass() == IOException.class) {
+            return e.getMessage(); // SmallFile's: a directory, a FIFO, too large
         }
         // Says why, as the file system does, never what the file holds.
         return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + PeerText.oneLine(e.getMessage(),

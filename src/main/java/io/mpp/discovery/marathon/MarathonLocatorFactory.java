@@ -13,10 +13,10 @@ import io.mpp.discovery.marathon.dcos.PrincipalSecret;
 import io.mpp.util.GoDuration;
 import io.mpp.util.GoDurationDeserializer;
 import io.mpp.util.MaskedUrl;
+import io.mpp.util.SmallFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -212,10 +212,10 @@ public class MarathonLocatorFactory implements LocatorFactory {
             Path file = Path.of(principalSecretFile.strip());
             String text;
             try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
+                text = new String(SmallFile.read(file, 64 * 1024), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new IllegalArgumentException("MPP_MARATHON_PRINCIPAL_SECRET_FILE: cannot read " + file + " ("
-                        + e.getClass().getSimpleName() + ")");
+                        + SmallFile.why(e) + ")");
             }
             return Optional.of(PrincipalSecret.parse(text, "MPP_MARATHON_PRINCIPAL_SECRET_FILE " + file,
                     authEndpoint));

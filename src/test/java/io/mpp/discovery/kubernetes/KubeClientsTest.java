@@ -8,6 +8,7 @@ import static io.mpp.testing.FakeKubeApi.pod;
 import static io.mpp.testing.FakeKubeApi.status;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import ch.qos.logback.classic.Level;
@@ -354,11 +355,16 @@ class KubeClientsTest {
         assertThatThrownBy(() -> locator(tokenFileKubeconfig(directory)).locate())
                 .hasMessageEndingWith(": the kubeconfig's tokenFile " + directory + " cannot be read: it is a"
                         + " directory");
+        // Opened for reading, a FIFO blocks until a writer comes, out of the call timeout's reach.
+        Path fifo = dir.resolve("token-fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(
+                () -> locator(tokenFileKubeconfig(fifo)).locate()).hasMessageEndingWith(
+                ": the kubeconfig's tokenFile " + fifo + " cannot be read: not a regular file"));
         // A tokenFile that names a log or a device is not read whole.
         Path large = Files.writeString(dir.resolve("large"), "a".repeat(TokenFile.MAX_BYTES + 1));
         assertThatThrownBy(() -> locator(tokenFileKubeconfig(large)).locate())
-                .hasMessageEndingWith(": the kubeconfig's tokenFile " + large + " is larger than 64 KiB, which no"
-                        + " token is");
+                .hasMessageEndingWith(": the kubeconfig's tokenFile " + large + " cannot be read: larger than 64 KiB");
         assertThat(api.wiremock().getAllServeEvents()).as("no request without a token").isEmpty();
     }
 

@@ -98,6 +98,18 @@ class OidcTokenTest {
     }
 
     @Test
+    void anExpiryWrittenAsTextIsReadAsClientGoReadsIt() throws Exception {
+        Base64.Encoder base64 = Base64.getUrlEncoder().withoutPadding();
+        String idToken = base64.encodeToString("{\"alg\":\"RS256\"}".getBytes(StandardCharsets.UTF_8)) + "."
+                + base64.encodeToString(("{\"exp\":\"" + Instant.now().plus(Duration.ofHours(1)).getEpochSecond()
+                + "\"}").getBytes(StandardCharsets.UTF_8)) + ".c2lnbmF0dXJl";
+        acceptIdToken(idToken, "10.8.0.3");
+        KubernetesLocator locator = patientLocator(kubeconfig(idToken, REFRESH));
+        assertThat(urls(locator.locate())).containsExactly("http://10.8.0.3:9090");
+        assertThat(idp.getAllServeEvents()).as("not renewed: it has not expired").isEmpty();
+    }
+
+    @Test
     void anExpiredIdTokenIsRenewedAndTheNewOneSent() throws Exception {
         String renewed = jwt(Instant.now().plus(Duration.ofHours(1)));
         answerRefresh(REFRESH, okJson(tokens(renewed, null)));
@@ -202,6 +214,10 @@ class OidcTokenTest {
                 .hasMessage("MPP_KUBECONFIG " + remote + " cannot be used: its user's oidc auth-provider's"
                         + " idp-issuer-url http://idp.example.com/realms/mpp is not https: mpp sends the refresh-token"
                         + " and client-secret over https only (or over http to a loopback address)");
+        Path unparsable = kubeconfig("idp.example.com/realms/mpp?client_secret=hunter2", jwt(Instant.now()), REFRESH);
+        assertThatThrownBy(() -> locator(unparsable)).hasMessage("MPP_KUBECONFIG " + unparsable + " cannot be used:"
+                + " its user's oidc auth-provider's idp-issuer-url idp.example.com/realms/mpp is not an http or https"
+                + " URL");
         Path none = api.authProviderKubeconfig("oidc", "client-id: mpp\nid-token: " + jwt(Instant.now()));
         assertThatThrownBy(() -> locator(none)).hasMessage("MPP_KUBECONFIG " + none + " cannot be used: its user's"
                 + " oidc auth-provider has no idp-issuer-url");

@@ -2,6 +2,7 @@ package io.mpp.discovery.marathon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.dropwizard.configuration.FileConfigurationSourceProvider;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -16,6 +17,7 @@ import io.mpp.testing.ConfigFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +103,12 @@ class MarathonLocatorFactoryTest {
                 .isEqualTo("from-dcos");
         assertThatThrownBy(() -> marathon(Map.of("MPP_MARATHON_PRINCIPAL_SECRET_FILE", "/nonexistent/s.json")).secret())
                 .hasMessageContaining("MPP_MARATHON_PRINCIPAL_SECRET_FILE: cannot read /nonexistent/s.json");
+        // Opened for reading, a FIFO blocks until a writer comes: a hang here fails the test, not the build.
+        Path fifo = dir.resolve("secret-fifo");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start().waitFor()).isZero();
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> marathon(Map.of(
+                "MPP_MARATHON_PRINCIPAL_SECRET_FILE", fifo.toString())).secret()).hasMessage(
+                "MPP_MARATHON_PRINCIPAL_SECRET_FILE: cannot read " + fifo + " (not a regular file)"));
         assertThatThrownBy(() -> marathon(Map.of("DCOS_SERVICE_ACCOUNT_CREDENTIAL", "{\"uid\":\"x\"}")).secret())
                 .hasMessageStartingWith("DCOS_SERVICE_ACCOUNT_CREDENTIAL: neither field 'private_key'");
     }
