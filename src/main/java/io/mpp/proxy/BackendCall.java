@@ -13,9 +13,10 @@ public interface BackendCall {
     void abort(Throwable cause);
 
     /**
-     * Whether the whole request went out on a connection to the backend, on any try of this call: from then on the
-     * backend may have acted on it, whatever happens next. Before, it cannot have: the connection was refused, did not
-     * open in time or failed its TLS handshake, or the request's writing failed half-way.
+     * Whether the request went out on a connection to the backend, on any try of this call: from then on the backend
+     * may have acted on it, whatever happens next. Not when it cannot have: the connection was refused, did not open
+     * in time or failed its TLS handshake, or the request's writing failed half-way. Told from the moment the writing
+     * starts, as the backend's answer or failure may come before the write's completion is.
      */
     boolean sent();
 }

@@ -19,9 +19,10 @@ final class ClientCall implements BackendCall, Response.Listener {
     private volatile boolean sent;
 
     ClientCall(Request request, AnswerListener listener) {
-        // Whole: its head and body are written, after a TLS handshake (a request begins before, and a failed
-        // handshake reaches no backend); a backend cannot act on a request it has only part of.
-        this.request = request.onRequestSuccess(whole -> sent = true);
+        // Committed: its head is written, so after the TLS handshake (a request begins before it, and a cut
+        // handshake often shows as a plain close). Told right after the write: an answer cannot come sooner than the
+        // backend has read it, and a 502 or 504 is judged without asking (see Exchange).
+        this.request = request.onRequestCommit(committed -> sent = true);
         this.listener = listener;
     }
 

@@ -335,8 +335,9 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
         @Override
         public void onHead(int status, HttpFields headers) {
             // A not-ready 503 says the backend did not take the request; a 502 or 504 of a proxy in front of it
-            // does not say whether it did.
-            if (status == 503 && !fromPrometheusApi(headers) || (status == 502 || status == 504) && mayGoElsewhere()) {
+            // does not say whether it did. Either way it had the request: it answered.
+            if (status == 503 && !fromPrometheusApi(headers) || (status == 502 || status == 504)
+                    && policy.retryDelivered()) {
                 Endpoint other = nextBackend();
                 if (other != null && state.compareAndSet(WAITING, ABANDONED)) {
                     next = other;
@@ -347,7 +348,7 @@ final class Exchange implements Promise<RequestBody>, AnswerWatchdog.Watched {
             if (!state.compareAndSet(WAITING, STARTED)) {
                 return; // abandoned by the watchdog a moment ago; the abort is on its way
             }
-            if ((status == 502 || status == 504) && !mayGoElsewhere()) {
+            if ((status == 502 || status == 504) && !policy.retryDelivered()) {
                 // Passed on for want of retryDelivered, it is still a failure: new requests go to the others.
                 selection.reportFailure(backend, sentAt, "answered " + status);
             }

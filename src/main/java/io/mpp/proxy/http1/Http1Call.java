@@ -18,7 +18,8 @@ final class Http1Call implements BackendCall {
     private final AnswerListener listener;
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Http1Connection connection;
-    private volatile boolean sent;
+    /** 0: not on the wire; 1: being written; 2: written whole, on this or an earlier connection (it stays). */
+    private volatile int wire;
 
     Http1Call(Http1Pool pool, ByteBuffer head, ByteBuffer body, boolean headRequest, AnswerListener listener) {
         this.pool = pool;
@@ -58,16 +59,29 @@ final class Http1Call implements BackendCall {
     }
 
     /**
-     * The request went out whole, on this or an earlier connection: a backend can have acted on it. One it has only
-     * part of (a write that failed on a connection the backend had closed) it cannot have.
+     * From the moment its writing starts, as the backend may answer or fail it before the write's completion is
+     * told; no longer when that writing failed (a backend cannot act on part of a request), unless an earlier try
+     * wrote it whole.
      */
     @Override
     public boolean sent() {
-        return sent;
+        return wire != 0;
+    }
+
+    void writing() {
+        if (wire == 0) {
+            wire = 1;
+        }
     }
 
     void written() {
-        sent = true;
+        wire = 2;
+    }
+
+    void writeFailed() {
+        if (wire == 1) {
+            wire = 0;
+        }
     }
 
     /** Off its connection again, to be sent on another. */

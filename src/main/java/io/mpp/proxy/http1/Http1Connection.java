@@ -106,6 +106,7 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
         writtenAt = 0;
         awaitingHead = true;
         call = next; // publishes the parser's setting to the thread that will parse
+        next.writing();
         getEndPoint().write(sent, next.bytes());
     }
 
@@ -126,6 +127,10 @@ final class Http1Connection extends AbstractConnection.NonBlocking implements Ht
     }
 
     private void sendFailed(Throwable cause) {
+        Http1Call c = call;
+        if (c != null) {
+            c.writeFailed();
+        }
         if (!resentFresh()) {
             failed(cause);
         }
